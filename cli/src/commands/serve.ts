@@ -1,0 +1,114 @@
+// `skiff serve`: runs the platform in this process until SIGINT or SIGTERM.
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CliError } from "../cli-error.js";
+import { DEFAULT_DATA_DIR } from "../client-settings.js";
+import { defineCommand } from "../command.js";
+import { parseIntegerOption } from "../parse-args.js";
+import type { RunningServer } from "../server/start-server.js";
+
+/** The repository's examples folder, next to cli/ (this file runs from cli/dist/commands/). */
+const EXAMPLES_DIR = fileURLToPath(new URL("../../../examples/", import.meta.url));
+
+export const serveCommand = defineCommand({
+  name: "serve",
+  summary: "Run Skiff: the admin API and the functions' HTTP endpoints",
+  usage: "skiff serve [--port <port>] [--host <host>] [--data-dir <dir>] [--examples]",
+  description:
+    "On first start it creates tenant 'default' and saves its API key to <data-dir>/default.key (mode 0600).\n" +
+    "The operator key is SKIFF_ADMIN_TOKEN, or one generated into <data-dir>/admin.key. Stop with Ctrl-C.\n" +
+    "Logs are JSON lines on stderr (level: SKIFF_LOG_LEVEL, default info).",
+  positionals: [],
+  options: {
+    port: { type: "string", short: "p", default: "8787", placeholder: "<port>", description: "port; 0 picks a free one" },
+    host: { type: "string", default: "127.0.0.1", placeholder: "<host>", description: "address to listen on" },
+    "data-dir": {
+      type: "string",
+      placeholder: "<dir>",
+      description: `where the database, code and keys live (default: $SKIFF_DATA_DIR, else ./${DEFAULT_DATA_DIR})`,
+    },
+    examples: { type: "boolean", description: "deploy the examples/*.js functions into tenant 'default'" },
+  },
+  examples: [
+    { description: "start with the example functions deployed", command: "skiff serve --examples" },
+    { description: "listen on all interfaces, data elsewhere", command: "skiff serve --host 0.0.0.0 --data-dir /var/lib/skiff" },
+    { description: "a throwaway server on a free port", command: "skiff serve --port 0 --data-dir $(mktemp -d)" },
+  ],
+  async run({ values, context }) {
+    const port = parseIntegerOption("port", values.port) as number;
+    if (port > 65_535) throw new CliError(`--port ${port} is not a TCP port`, "use 1-65535, or 0 for a free port");
+    const dataDir = resolve(context.cwd, values["data-dir"] ?? context.env.SKIFF_DATA_DIR ?? DEFAULT_DATA_DIR);
+
+    // Loaded here so the client commands do not pay for SQLite, the runtime and the gateway.
+    const { startServer } = await import("../server/start-server.js");
+    const { pino } = await import("pino");
+    const server = await startServer({
+      port,
+      host: values.host,
+      dataDir,
+      adminToken: context.env.SKIFF_ADMIN_TOKEN,
+      examplesDir: values.examples ? EXAMPLES_DIR : undefined,
+      // JSON logs on stderr keep stdout for what a person (or a script, with --json) reads.
+      logger: pino({ level: context.env.SKIFF_LOG_LEVEL ?? "info" }, pino.destination({ dest: 2, sync: true })),
+    });
+    const say = values.json
+      ? (event: Record<string, unknown>) => context.stdout(`${JSON.stringify(event)}\n`)
+      : (event: Record<string, unknown>) => context.stdout(describe(event, server));
+    for (const event of startupEvents(server, dataDir)) say(event);
+
+    const signal = await context.waitForStop();
+    say({ event: "stopping", signal });
+    await server.close();
+    say({ event: "stopped" });
+    return 0;
+  },
+});
+
+/** What a person (or a script, with --json) needs to know once the server is up. */
+function startupEvents(server: RunningServer, dataDir: string): Record<string, unknown>[] {
+  const events: Record<string, unknown>[] = [];
+  const { adminToken, defaultTenant } = server;
+  if (adminToken.source === "generated") events.push({ event: "adminKeyCreated", path: adminToken.path });
+  if (defaultTenant.newKey !== undefined) {
+    events.push({
+      event: "defaultKeyCreated",
+      tenant: "default",
+      key: defaultTenant.newKey,
+      path: defaultTenant.keyFile,
+      createdTenant: defaultTenant.createdTenant,
+    });
+  }
+  for (const example of server.examples) events.push({ event: "example", ...example });
+  events.push({ event: "listening", url: server.url, port: server.port, dataDir });
+  return events;
+}
+
+function describe(event: Record<string, unknown>, server: RunningServer): string {
+  switch (event.event) {
+    case "adminKeyCreated":
+      return `No SKIFF_ADMIN_TOKEN set: generated an operator key in ${event.path} (mode 0600).\n`;
+    case "defaultKeyCreated":
+      return (
+        `${event.createdTenant ? "Created tenant default. " : ""}Its API key, shown only this once:\n` +
+        `  ${event.key}\n` +
+        `Saved to ${event.path} (mode 0600); the CLI reads it from there.\n`
+      );
+    case "example":
+      if (event.status === "skipped") return `Example ${event.file} not deployed: ${event.reason}\n`;
+      return `Example ${event.name}: version ${event.version}${event.status === "unchanged" ? " (unchanged)" : ""}\n`;
+    case "listening": {
+      const hello = server.examples.some((e) => e.name === "hello" && e.status !== "skipped");
+      const tryIt = hello
+        ? `Try: curl ${server.url}/fn/default/hello\n` +
+          `     curl -H 'Host: hello.default.localhost' ${server.url}/\n`
+        : "Deploy a function: skiff deploy <file> --name <name>\n";
+      return `Skiff listening on ${server.url}\n${tryIt}`;
+    }
+    case "stopping":
+      return `Received ${event.signal}, shutting down…\n`;
+    case "stopped":
+      return "Stopped.\n";
+    default:
+      return `${JSON.stringify(event)}\n`;
+  }
+}

@@ -1,0 +1,135 @@
+// The composition root: storage, runtime and gateway wired together behind one HTTP server.
+import { mkdir } from "node:fs/promises";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createAdaptorServer } from "@hono/node-server";
+import { newApiKey } from "@skiff/core";
+import { createGateway } from "@skiff/gateway";
+import { Supervisor } from "@skiff/runtime";
+import { openStorage, type Storage } from "@skiff/storage";
+import type { Logger } from "pino";
+import { CliError } from "../cli-error.js";
+import { type AdminToken, resolveAdminToken } from "./admin-token.js";
+import { type DefaultTenant, ensureDefaultTenant } from "./default-tenant.js";
+import { deployExamples, type ExampleDeployment } from "./examples.js";
+
+export interface StartServerOptions {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** `SKIFF_ADMIN_TOKEN`; when absent the token is read from or written to `<dataDir>/admin.key`. */
+  adminToken: string | undefined;
+  /** Deploy every example module in this folder into tenant `default`. */
+  examplesDir: string | undefined;
+  /** Structured logs of the gateway and the runtime supervisor. */
+  logger: Logger;
+  /** How long in-flight requests may take to finish on close before their connections are cut. */
+  drainMs?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  adminToken: AdminToken;
+  defaultTenant: DefaultTenant;
+  examples: ExampleDeployment[];
+  /** Stops accepting connections, then closes the gateway, the runtime and storage, in that order. */
+  close(): Promise<void>;
+}
+
+const utf8 = new TextDecoder();
+
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  const adminToken = await resolveAdminToken(options.adminToken, options.dataDir, newApiKey);
+
+  const cleanups: Array<() => Promise<void>> = [];
+  let closing: Promise<void> | undefined;
+  const closeAll = () => {
+    closing ??= (async () => {
+      for (const cleanup of [...cleanups].reverse()) await cleanup().catch(() => {});
+    })();
+    return closing;
+  };
+  try {
+    const storage = await openStorage({ dataDir: options.dataDir });
+    cleanups.push(() => storage.close());
+    const defaultTenant = await ensureDefaultTenant(storage, options.dataDir);
+
+    const { logger } = options;
+    const runtime = new Supervisor({
+      loadCode: (spec) => loadCode(storage, spec.codeHash),
+      onEvent: (event) => logger.warn({ runtime: event }, `runtime ${event.type}`),
+    });
+    cleanups.push(() => runtime.close());
+    const gateway = await createGateway({ storage, runtime, adminToken: adminToken.token, logger });
+    cleanups.push(() => gateway.close());
+
+    const examples =
+      options.examplesDir === undefined
+        ? []
+        : await deployExamples({ app: gateway.app, adminToken: adminToken.token, storage, dir: options.examplesDir });
+
+    const server = createAdaptorServer({ fetch: gateway.app.fetch }) as Server;
+    await listen(server, options.port, options.host);
+    cleanups.push(() => stopAccepting(server, options.drainMs ?? 5_000));
+    const port = (server.address() as AddressInfo).port;
+
+    return {
+      url: `http://${formatHost(options.host)}:${port}`,
+      port,
+      adminToken,
+      defaultTenant,
+      examples,
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+async function loadCode(storage: Storage, codeHash: string): Promise<string> {
+  return utf8.decode(await storage.blobs.get(codeHash));
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") {
+        reject(
+          new CliError(
+            `port ${port} on ${host} is already in use`,
+            "stop the other process, or choose another port with --port (0 picks a free one)",
+          ),
+        );
+      } else if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND") {
+        reject(new CliError(`cannot listen on ${host}: no such local address`, "use --host 127.0.0.1 or 0.0.0.0"));
+      } else {
+        reject(error);
+      }
+    };
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      resolve();
+    });
+  });
+}
+
+/** Stops accepting, lets in-flight requests finish, and cuts the connections still open after `drainMs`. */
+function stopAccepting(server: Server, drainMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), drainMs);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+function formatHost(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}

@@ -1,0 +1,22 @@
+// Turns the incoming request into the HttpEvent the runtime takes: header pairs and body bytes.
+import type { HeaderList, HttpEvent } from "@skiff/core";
+import { readBody } from "../body-reader.js";
+
+const BODYLESS_METHODS = new Set(["GET", "HEAD"]);
+
+/**
+ * The event for `request` as the function sees it at `url`. The body is read whole (the runtime takes bytes),
+ * but refused with PAYLOAD_TOO_LARGE as soon as it passes `bodyLimit`.
+ */
+export async function toHttpEvent(request: Request, url: string, bodyLimit: number): Promise<HttpEvent> {
+  const headers: HeaderList = [];
+  // Headers iterate in sorted order with lowercase names; repeated request headers arrive comma-joined.
+  for (const [name, value] of request.headers) headers.push([name, value]);
+  let body: Uint8Array | null = null;
+  if (BODYLESS_METHODS.has(request.method)) {
+    request.body?.cancel().catch(() => {});
+  } else {
+    body = (await readBody(request, { limit: bodyLimit })) ?? new Uint8Array(0);
+  }
+  return { kind: "http", method: request.method, url, headers, body };
+}

@@ -1,0 +1,45 @@
+// The one place platform errors become HTTP responses (DESIGN §5 JSON), so every route answers alike.
+import { type ErrorBody, type ErrorCode, isSkiffError, SkiffError } from "@skiff/core";
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { Logger } from "pino";
+
+/** Hono's own HTTP errors (raised by its helpers) carry only a status; give them our codes. */
+const HTTP_EXCEPTION_CODES: Record<number, ErrorCode> = {
+  400: "INVALID_REQUEST",
+  401: "UNAUTHORIZED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  405: "METHOD_NOT_ALLOWED",
+  413: "PAYLOAD_TOO_LARGE",
+};
+
+/** Renders a `SkiffError` with its status; a 401 also names the scheme the client should use. */
+export function errorResponse(c: Context, error: SkiffError): Response {
+  const body: ErrorBody = error.toBody();
+  if (error.code === "UNAUTHORIZED") c.header("WWW-Authenticate", 'Bearer realm="skiff"');
+  return c.json(body, error.status as 400);
+}
+
+/**
+ * `app.onError`: a `SkiffError` is rendered as is; anything else is logged and answered 500 INTERNAL_ERROR
+ * without its message, which may hold paths, SQL or tenant data.
+ */
+export function createErrorHandler(logger: Logger): ErrorHandler {
+  return (error, c) => {
+    if (isSkiffError(error)) {
+      if (!error.isUserError) logger.warn({ err: error, code: error.code }, "platform error");
+      return errorResponse(c, error);
+    }
+    if (error instanceof HTTPException) {
+      const code = HTTP_EXCEPTION_CODES[error.status];
+      if (code !== undefined) return errorResponse(c, new SkiffError(code, error.message || code));
+    }
+    logger.error({ err: error, method: c.req.method, path: c.req.path }, "unhandled error");
+    return errorResponse(c, new SkiffError("INTERNAL_ERROR", "internal error"));
+  };
+}
+
+/** `app.notFound`: no route matched. */
+export const notFoundHandler: NotFoundHandler = (c) =>
+  errorResponse(c, new SkiffError("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`));

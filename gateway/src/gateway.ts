@@ -1,0 +1,81 @@
+// Composes the gateway: routing table from storage, error rendering, data plane, health and admin API.
+import { LIMITS, newId } from "@skiff/core";
+import type { Runtime } from "@skiff/runtime";
+import type { Storage } from "@skiff/storage";
+import { Hono } from "hono";
+import { type Logger, pino } from "pino";
+import { adminApi } from "./admin/admin-api.js";
+import { dataPlane } from "./data-plane/data-plane.js";
+import { createErrorHandler, notFoundHandler } from "./error-handler.js";
+import { InvocationWriter } from "./invocation-writer.js";
+import { KeyedLock } from "./keyed-lock.js";
+import { RoutingTable } from "./routing-table.js";
+
+export interface GatewayOptions {
+  storage: Storage;
+  runtime: Runtime;
+  /** The operator key (SKIFF_ADMIN_TOKEN); absent means no operator access. */
+  adminToken?: string;
+  logger?: Logger;
+  /** Clock for timestamps, epoch ms. */
+  now?: () => number;
+  /** Invocation ids. */
+  newId?: () => string;
+  /** Functions answer at `{function}.{tenant}.{baseDomain}`. Default "localhost". */
+  baseDomain?: string;
+  /** Largest request body a function receives. Default `LIMITS.requestBodyBytes`. */
+  requestBodyBytes?: number;
+  /** Invocation records kept per function. Default 1000. */
+  invocationRetention?: number;
+}
+
+export interface Gateway {
+  app: Hono;
+  routes: RoutingTable;
+  /** Writes buffered invocation records now. */
+  flush(): Promise<void>;
+  /** Writes buffered invocation records and stops; storage and runtime belong to the caller and stay open. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the Hono app. The routing table is loaded from `storage.functions.listActive()` here, once; after that
+ * only the admin API changes it.
+ *
+ * @example
+ * const gateway = await createGateway({ storage, runtime, adminToken: process.env.SKIFF_ADMIN_TOKEN });
+ * serve({ fetch: gateway.app.fetch, port: 8787 });
+ */
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const logger = options.logger ?? pino({ enabled: false });
+  const now = options.now ?? Date.now;
+  const routes = new RoutingTable(await options.storage.functions.listActive());
+  const writer = new InvocationWriter({
+    repository: options.storage.invocations,
+    logger,
+    retention: options.invocationRetention ?? 1000,
+  });
+  const deps = {
+    storage: options.storage,
+    runtime: options.runtime,
+    routes,
+    writer,
+    locks: new KeyedLock(),
+    logger,
+    now,
+    newId: options.newId ?? newId,
+    baseDomain: options.baseDomain ?? "localhost",
+    requestBodyBytes: options.requestBodyBytes ?? LIMITS.requestBodyBytes,
+    adminToken: options.adminToken || undefined,
+  };
+
+  const app = new Hono();
+  app.onError(createErrorHandler(logger));
+  app.notFound(notFoundHandler);
+  // First, so that a function's host owns every path on it, /healthz and /api included.
+  app.use("*", dataPlane(deps));
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.route("/api/v1", adminApi(deps));
+
+  return { app, routes, flush: () => writer.flush(), close: () => writer.close() };
+}

@@ -1,0 +1,75 @@
+// The in-memory map from tenant and function name to the version that serves it: the data plane reads only this.
+import type { VersionSpec } from "@skiff/runtime";
+import type { ActiveDeployment } from "@skiff/storage";
+
+/** The runtime's view of a stored active deployment. */
+export function versionSpecOf(deployment: ActiveDeployment): VersionSpec {
+  const { version } = deployment;
+  return {
+    id: version.id,
+    tenant: deployment.tenant,
+    functionName: deployment.functionName,
+    number: version.number,
+    codeHash: version.codeHash,
+    config: version.config,
+  };
+}
+
+/**
+ * Which version serves each function. Built once from storage at start and updated by the admin API after each
+ * deploy, rollback and delete, so that no request on the data plane queries the database.
+ *
+ * @example
+ * const routes = new RoutingTable(await storage.functions.listActive());
+ * routes.get("default", "hello"); // → VersionSpec | undefined
+ */
+export class RoutingTable {
+  readonly #tenants = new Map<string, Map<string, VersionSpec>>();
+
+  constructor(deployments: Iterable<ActiveDeployment> = []) {
+    for (const deployment of deployments) this.set(deployment);
+  }
+
+  get(tenant: string, functionName: string): VersionSpec | undefined {
+    return this.#tenants.get(tenant)?.get(functionName);
+  }
+
+  /** Routes the function to this deployment's version; returns the version it replaces, if any. */
+  set(deployment: ActiveDeployment): VersionSpec | undefined {
+    let functions = this.#tenants.get(deployment.tenant);
+    if (functions === undefined) {
+      functions = new Map();
+      this.#tenants.set(deployment.tenant, functions);
+    }
+    const previous = functions.get(deployment.functionName);
+    functions.set(deployment.functionName, versionSpecOf(deployment));
+    return previous;
+  }
+
+  /** Stops routing to the function; returns the version it served, if any. */
+  delete(tenant: string, functionName: string): VersionSpec | undefined {
+    const functions = this.#tenants.get(tenant);
+    const previous = functions?.get(functionName);
+    if (functions === undefined || previous === undefined) return undefined;
+    functions.delete(functionName);
+    if (functions.size === 0) this.#tenants.delete(tenant);
+    return previous;
+  }
+
+  /** Replaces every route at once (a refresh from storage). */
+  replaceAll(deployments: Iterable<ActiveDeployment>): void {
+    this.#tenants.clear();
+    for (const deployment of deployments) this.set(deployment);
+  }
+
+  /** Number of routed functions. */
+  get size(): number {
+    let count = 0;
+    for (const functions of this.#tenants.values()) count += functions.size;
+    return count;
+  }
+
+  *entries(): IterableIterator<VersionSpec> {
+    for (const functions of this.#tenants.values()) yield* functions.values();
+  }
+}

@@ -1,0 +1,64 @@
+// A Runtime that runs no code: tests script its answers, and it records what the gateway asked of it.
+import type { HttpEvent, InvocationEvent, InvocationResult } from "@skiff/core";
+import type { CheckResult, InvokeOptions, Runtime, VersionSpec } from "@skiff/runtime";
+
+export type FakeHandler = (
+  version: VersionSpec,
+  event: HttpEvent,
+  options: InvokeOptions,
+) => Partial<InvocationResult> | Promise<Partial<InvocationResult>>;
+
+export interface FakeInvocation {
+  version: VersionSpec;
+  event: InvocationEvent;
+  options: InvokeOptions;
+}
+
+const utf8 = new TextEncoder();
+
+/** By default answers 200 with `"<function> v<n> <METHOD> <url>"`; set `handler` or `checkResult` to script it. */
+export class FakeRuntime implements Runtime {
+  readonly invocations: FakeInvocation[] = [];
+  readonly checked: string[] = [];
+  readonly evicted: string[] = [];
+  closed = false;
+
+  handler: FakeHandler = (version, event) => ({
+    response: {
+      status: 200,
+      statusText: "OK",
+      headers: [["content-type", "text/plain"]],
+      body: utf8.encode(`${version.functionName} v${version.number} ${event.method} ${event.url}`),
+    },
+  });
+
+  checkResult: (code: string) => CheckResult = () => ({ ok: true });
+
+  async invoke(version: VersionSpec, event: InvocationEvent, options: InvokeOptions = {}): Promise<InvocationResult> {
+    this.invocations.push({ version, event, options });
+    const partial = await this.handler(version, event, options);
+    return {
+      invocationId: options.invocationId ?? "fake-invocation",
+      outcome: "ok",
+      cold: this.invocations.filter((i) => i.version.id === version.id).length === 1,
+      cpuMs: 1,
+      wallMs: 2,
+      logs: [],
+      droppedLogLines: 0,
+      ...partial,
+    };
+  }
+
+  async check(code: string): Promise<CheckResult> {
+    this.checked.push(code);
+    return this.checkResult(code);
+  }
+
+  evict(versionId: string): void {
+    this.evicted.push(versionId);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}

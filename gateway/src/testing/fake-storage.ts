@@ -1,0 +1,228 @@
+// An in-memory Storage with the contract's semantics, for gateway unit tests (the e2e suite uses SQLite).
+import { type InvocationRecord, newApiKey, newId, SkiffError, sha256Hex } from "@skiff/core";
+import type {
+  ActiveDeployment,
+  ApiKeyRecord,
+  ApiKeyRepository,
+  ApiKeyRole,
+  BlobStore,
+  DeployInput,
+  FunctionRecord,
+  FunctionRepository,
+  InvocationQuery,
+  InvocationRepository,
+  Storage,
+  Tenant,
+  TenantRepository,
+  VersionRecord,
+} from "@skiff/storage";
+
+interface StoredFunction {
+  record: FunctionRecord;
+  versions: VersionRecord[];
+}
+
+/** Every repository over plain maps; `failInserts` makes `invocations.insertMany` reject. */
+export class FakeStorage implements Storage {
+  readonly tenantRows = new Map<string, Tenant>();
+  readonly keyRows = new Map<string, ApiKeyRecord>();
+  readonly functionRows = new Map<string, StoredFunction>();
+  readonly blobRows = new Map<string, Uint8Array>();
+  invocationRows: InvocationRecord[] = [];
+  failInserts = false;
+  closed = false;
+  #nextTenantId = 1;
+  #nextFunctionId = 1;
+
+  constructor(private readonly now: () => number = () => 0) {}
+
+  readonly tenants: TenantRepository = {
+    create: async (name) => {
+      if (this.tenantRows.has(name)) throw new SkiffError("CONFLICT", `tenant "${name}" already exists`);
+      const tenant = { id: this.#nextTenantId++, name, createdAt: this.now() };
+      this.tenantRows.set(name, tenant);
+      return { ...tenant };
+    },
+    get: async (name) => {
+      const tenant = this.tenantRows.get(name);
+      return tenant && { ...tenant };
+    },
+    list: async () => [...this.tenantRows.values()].map((t) => ({ ...t })),
+  };
+
+  readonly apiKeys: ApiKeyRepository = {
+    create: async (tenantName: string, role: ApiKeyRole) => {
+      const tenant = this.#tenant(tenantName);
+      const key = newApiKey();
+      const record: ApiKeyRecord = {
+        id: newId(),
+        tenantId: tenant.id,
+        tenantName,
+        role,
+        prefix: key.slice(0, 10),
+        createdAt: this.now(),
+        lastUsedAt: null,
+        revokedAt: null,
+      };
+      this.keyRows.set(sha256Hex(key), record);
+      return { key, record: { ...record } };
+    },
+    findByHash: async (hash) => {
+      const record = this.keyRows.get(hash);
+      return record && record.revokedAt === null ? { ...record } : undefined;
+    },
+    touch: async (id, now) => {
+      for (const record of this.keyRows.values()) if (record.id === id) record.lastUsedAt = now;
+    },
+    revoke: async (id) => {
+      const record = [...this.keyRows.values()].find((r) => r.id === id);
+      if (record === undefined) throw new SkiffError("NOT_FOUND", `no API key ${id}`);
+      record.revokedAt ??= this.now();
+    },
+  };
+
+  readonly functions: FunctionRepository = {
+    deploy: async (tenant: string, name: string, input: DeployInput) => {
+      const owner = this.#tenant(tenant);
+      const { sha256, size } = await this.blobs.put(input.code);
+      const now = this.now();
+      let stored = this.functionRows.get(`${tenant}/${name}`);
+      if (stored === undefined) {
+        stored = {
+          record: {
+            id: this.#nextFunctionId++,
+            tenantId: owner.id,
+            tenantName: tenant,
+            name,
+            activeVersion: null,
+            createdAt: now,
+            updatedAt: now,
+          },
+          versions: [],
+        };
+        this.functionRows.set(`${tenant}/${name}`, stored);
+      }
+      const version: VersionRecord = {
+        id: newId(),
+        functionId: stored.record.id,
+        number: stored.versions.length + 1,
+        codeHash: sha256,
+        codeSize: size,
+        config: structuredClone(input.config),
+        createdAt: now,
+      };
+      stored.versions.push(version);
+      stored.record.activeVersion = version.number;
+      stored.record.updatedAt = now;
+      return { function: { ...stored.record }, version: structuredClone(version) };
+    },
+    get: async (tenant, name) => {
+      const stored = this.functionRows.get(`${tenant}/${name}`);
+      return stored && { ...stored.record };
+    },
+    list: async (tenant) => {
+      this.#tenant(tenant);
+      return [...this.functionRows.values()]
+        .filter((f) => f.record.tenantName === tenant)
+        .map((f) => ({ ...f.record }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+    },
+    delete: async (tenant, name) => {
+      const stored = this.#function(tenant, name);
+      this.functionRows.delete(`${tenant}/${name}`);
+      this.invocationRows = this.invocationRows.filter(
+        (r) => !(r.tenant === tenant && r.functionName === stored.record.name),
+      );
+    },
+    listVersions: async (tenant, name) => structuredClone(this.#function(tenant, name).versions),
+    getVersion: async (tenant, name, number) => {
+      const version = this.functionRows.get(`${tenant}/${name}`)?.versions.find((v) => v.number === number);
+      return version && structuredClone(version);
+    },
+    activate: async (tenant, name, number) => {
+      const stored = this.#function(tenant, name);
+      const version = stored.versions.find((v) => v.number === number);
+      if (version === undefined) {
+        throw new SkiffError("VERSION_NOT_FOUND", `function "${name}" has no version ${number}`);
+      }
+      stored.record.activeVersion = number;
+      stored.record.updatedAt = this.now();
+      return { function: { ...stored.record }, version: structuredClone(version) };
+    },
+    listActive: async () => {
+      const active: ActiveDeployment[] = [];
+      for (const stored of this.functionRows.values()) {
+        const version = stored.versions.find((v) => v.number === stored.record.activeVersion);
+        if (version === undefined) continue;
+        active.push({
+          tenant: stored.record.tenantName,
+          functionName: stored.record.name,
+          version: structuredClone(version),
+        });
+      }
+      return active;
+    },
+  };
+
+  readonly blobs: BlobStore = {
+    put: async (bytes) => {
+      const sha256 = sha256Hex(bytes);
+      this.blobRows.set(sha256, bytes.slice());
+      return { sha256, size: bytes.byteLength };
+    },
+    get: async (sha256) => {
+      const bytes = this.blobRows.get(sha256);
+      if (bytes === undefined) throw new SkiffError("NOT_FOUND", `no blob ${sha256}`);
+      return bytes.slice();
+    },
+    has: async (sha256) => this.blobRows.has(sha256),
+  };
+
+  readonly invocations: InvocationRepository = {
+    insertMany: async (records) => {
+      if (this.failInserts) throw new Error("disk full");
+      // Like the SQLite foreign key: records of a function that no longer exists are not kept.
+      this.invocationRows.push(
+        ...structuredClone(records).filter((r) => this.functionRows.has(`${r.tenant}/${r.functionName}`)),
+      );
+    },
+    list: async (tenant, functionName, query: InvocationQuery = {}) => {
+      this.#function(tenant, functionName);
+      return this.invocationRows
+        .filter((r) => r.tenant === tenant && r.functionName === functionName)
+        .reverse()
+        .slice(0, query.limit ?? 50)
+        .map((r) => structuredClone(r));
+    },
+    prune: async (keep) => {
+      const seen = new Map<string, number>();
+      const kept: InvocationRecord[] = [];
+      for (const record of [...this.invocationRows].reverse()) {
+        const key = `${record.tenant}/${record.functionName}`;
+        const count = (seen.get(key) ?? 0) + 1;
+        seen.set(key, count);
+        if (count <= keep) kept.push(record);
+      }
+      const removed = this.invocationRows.length - kept.length;
+      this.invocationRows = kept.reverse();
+      return removed;
+    },
+  };
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  #tenant(name: string): Tenant {
+    const tenant = this.tenantRows.get(name);
+    if (tenant === undefined) throw new SkiffError("TENANT_NOT_FOUND", `tenant "${name}" does not exist`);
+    return tenant;
+  }
+
+  #function(tenant: string, name: string): StoredFunction {
+    this.#tenant(tenant);
+    const stored = this.functionRows.get(`${tenant}/${name}`);
+    if (stored === undefined) throw new SkiffError("FUNCTION_NOT_FOUND", `function "${name}" does not exist`);
+    return stored;
+  }
+}

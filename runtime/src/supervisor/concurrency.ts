@@ -1,0 +1,66 @@
+// Per-version concurrency: at most `limit` invocations run at once; excess callers wait briefly in FIFO
+// order, then get TOO_MANY_REQUESTS.
+import { SkiffError } from "@skiff/core";
+
+interface Waiter {
+  grant: () => void;
+  timer: NodeJS.Timeout;
+}
+
+interface Slot {
+  active: number;
+  waiters: Waiter[];
+}
+
+export class ConcurrencyLimiter {
+  readonly #slots = new Map<string, Slot>();
+
+  /** Resolves with a release function once a slot is free, or rejects after `maxWaitMs`. */
+  acquire(key: string, limit: number, maxWaitMs: number): Promise<() => void> {
+    let slot = this.#slots.get(key);
+    if (slot === undefined) {
+      slot = { active: 0, waiters: [] };
+      this.#slots.set(key, slot);
+    }
+    const release = this.#releaser(key, slot);
+    if (slot.active < limit) {
+      slot.active++;
+      return Promise.resolve(release);
+    }
+    const waiting = slot;
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        grant: () => {
+          clearTimeout(waiter.timer);
+          resolve(release);
+        },
+        timer: setTimeout(() => {
+          waiting.waiters.splice(waiting.waiters.indexOf(waiter), 1);
+          reject(
+            new SkiffError(
+              "TOO_MANY_REQUESTS",
+              `the function is at its concurrency limit (${limit}); retry later or raise "concurrency"`,
+            ),
+          );
+        }, maxWaitMs),
+      };
+      waiting.waiters.push(waiter);
+    });
+  }
+
+  active(key: string): number {
+    return this.#slots.get(key)?.active ?? 0;
+  }
+
+  #releaser(key: string, slot: Slot): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = slot.waiters.shift();
+      // The slot passes straight to the next waiter, so `active` stays the same.
+      if (next !== undefined) next.grant();
+      else if (--slot.active === 0) this.#slots.delete(key);
+    };
+  }
+}

@@ -1,0 +1,143 @@
+// The warm isolate cache of one runtime worker: idle sandboxes per version, evicted least recently used
+// first when the worker holds too many isolates or too much heap, and after an idle period.
+
+/** What the pool needs of a cached isolate. */
+export interface Poolable {
+  readonly versionId: string;
+  readonly heapBytes: number;
+  dispose(): void;
+}
+
+export interface IsolatePoolOptions {
+  /** Most isolates (busy + idle) this worker keeps. */
+  maxIsolates: number;
+  /** Most estimated heap bytes across idle and busy isolates. */
+  maxHeapBytes: number;
+  /** An idle isolate older than this is disposed by `sweep`. */
+  idleTtlMs: number;
+  now: () => number;
+}
+
+export interface PoolStats {
+  idle: number;
+  busy: number;
+  heapBytes: number;
+  hits: number;
+  misses: number;
+  evictions: number;
+}
+
+export class IsolatePool<T extends Poolable> {
+  readonly #options: IsolatePoolOptions;
+  /** Idle isolates in least-recently-used order (Map iteration order), with when each became idle. */
+  readonly #idle = new Map<T, number>();
+  readonly #idleByVersion = new Map<string, T[]>();
+  readonly #busy = new Set<T>();
+  /** Running total of `heapBytes` over every pooled isolate, kept so bounds are checked in O(1). */
+  #totalHeapBytes = 0;
+  #hits = 0;
+  #misses = 0;
+  #evictions = 0;
+
+  constructor(options: IsolatePoolOptions) {
+    this.#options = options;
+  }
+
+  /** Takes a warm idle isolate of the version, most recently used first; undefined means a cold start. */
+  acquire(versionId: string): T | undefined {
+    const stack = this.#idleByVersion.get(versionId);
+    const sandbox = stack?.pop();
+    if (sandbox === undefined) {
+      this.#misses++;
+      return undefined;
+    }
+    if (stack?.length === 0) this.#idleByVersion.delete(versionId);
+    this.#idle.delete(sandbox);
+    this.#busy.add(sandbox);
+    this.#hits++;
+    return sandbox;
+  }
+
+  /** Registers a newly created isolate as busy, evicting idle ones if the bounds are passed. */
+  add(sandbox: T): void {
+    if (this.#busy.has(sandbox)) return;
+    this.#busy.add(sandbox);
+    this.#totalHeapBytes += sandbox.heapBytes;
+    this.#enforceBounds();
+  }
+
+  /** Returns a busy isolate to the idle cache after its invocation. */
+  release(sandbox: T): void {
+    if (!this.#busy.delete(sandbox)) return;
+    this.#idle.set(sandbox, this.#options.now());
+    const stack = this.#idleByVersion.get(sandbox.versionId);
+    if (stack === undefined) this.#idleByVersion.set(sandbox.versionId, [sandbox]);
+    else stack.push(sandbox);
+    this.#enforceBounds();
+  }
+
+  /** Drops an isolate for good (it failed, or its limits disposed it). */
+  discard(sandbox: T): void {
+    const pooled = this.#busy.delete(sandbox) || this.#removeIdle(sandbox);
+    if (pooled) this.#totalHeapBytes -= sandbox.heapBytes;
+    sandbox.dispose();
+  }
+
+  /** Disposes every idle isolate of a version; busy ones are discarded by their invocation's end. */
+  evictVersion(versionId: string): void {
+    for (const sandbox of [...(this.#idleByVersion.get(versionId) ?? [])]) this.#evict(sandbox);
+  }
+
+  /** Disposes isolates idle for longer than the TTL. */
+  sweep(): void {
+    const cutoff = this.#options.now() - this.#options.idleTtlMs;
+    for (const [sandbox, idleSince] of this.#idle) {
+      if (idleSince > cutoff) break;
+      this.#evict(sandbox);
+    }
+  }
+
+  disposeAll(): void {
+    for (const sandbox of [...this.#idle.keys()]) this.#evict(sandbox);
+    for (const sandbox of this.#busy) sandbox.dispose();
+    this.#busy.clear();
+    this.#totalHeapBytes = 0;
+  }
+
+  stats(): PoolStats {
+    return {
+      idle: this.#idle.size,
+      busy: this.#busy.size,
+      heapBytes: this.#totalHeapBytes,
+      hits: this.#hits,
+      misses: this.#misses,
+      evictions: this.#evictions,
+    };
+  }
+
+  #enforceBounds(): void {
+    for (const sandbox of this.#idle.keys()) {
+      const over =
+        this.#idle.size + this.#busy.size > this.#options.maxIsolates ||
+        this.#totalHeapBytes > this.#options.maxHeapBytes;
+      if (!over) return;
+      this.#evict(sandbox);
+    }
+  }
+
+  #evict(sandbox: T): void {
+    if (this.#removeIdle(sandbox)) this.#totalHeapBytes -= sandbox.heapBytes;
+    this.#evictions++;
+    sandbox.dispose();
+  }
+
+  #removeIdle(sandbox: T): boolean {
+    if (!this.#idle.delete(sandbox)) return false;
+    const stack = this.#idleByVersion.get(sandbox.versionId);
+    if (stack === undefined) return true;
+    const index = stack.indexOf(sandbox);
+    if (index >= 0) stack.splice(index, 1);
+    if (stack.length === 0) this.#idleByVersion.delete(sandbox.versionId);
+    return true;
+  }
+}

@@ -1,0 +1,75 @@
+// Enforces one invocation's CPU and wall-clock limits on an isolate. isolated-vm's own `timeout` is not a
+// wall-clock guarantee and costs a timer thread per call, so this reads `isolate.cpuTime` instead: a check is
+// armed for when the CPU budget could first be spent (CPU time never outruns wall time) and re-armed for
+// the remainder until the invocation ends.
+import type ivm from "isolated-vm";
+
+export type LimitReason = "exceededCpu" | "timeout" | "canceled";
+
+export interface InvocationLimits {
+  cpuMs: number;
+  timeoutMs: number;
+}
+
+export class InvocationWatch {
+  #isolate: ivm.Isolate;
+  #limits: InvocationLimits;
+  #cpuStart: bigint;
+  #cpuEnd: bigint | undefined;
+  #cpuTimer: NodeJS.Timeout | undefined;
+  #wallTimer: NodeJS.Timeout | undefined;
+  #reason: LimitReason | undefined;
+
+  constructor(isolate: ivm.Isolate, limits: InvocationLimits) {
+    this.#isolate = isolate;
+    this.#limits = limits;
+    this.#cpuStart = isolate.cpuTime;
+    this.#wallTimer = setTimeout(() => this.trip("timeout"), limits.timeoutMs);
+    this.#armCpuCheck(limits.cpuMs);
+  }
+
+  /** Why the isolate was stopped, if it was. */
+  get reason(): LimitReason | undefined {
+    return this.#reason;
+  }
+
+  get cpuMs(): number {
+    return Number((this.#cpuEnd ?? this.#readCpu()) - this.#cpuStart) / 1e6;
+  }
+
+  /** Stops the isolate now (disposing it) and records why. The first reason wins. */
+  trip(reason: LimitReason): void {
+    if (this.#reason !== undefined || this.#cpuEnd !== undefined) return;
+    this.#reason = reason;
+    this.#cpuEnd = this.#readCpu();
+    this.#clearTimers();
+    if (!this.#isolate.isDisposed) this.#isolate.dispose();
+  }
+
+  /** Ends the watch when the invocation finished by itself. */
+  stop(): void {
+    this.#cpuEnd ??= this.#readCpu();
+    this.#clearTimers();
+  }
+
+  #armCpuCheck(inMs: number): void {
+    this.#cpuTimer = setTimeout(() => {
+      const used = Number(this.#readCpu() - this.#cpuStart) / 1e6;
+      if (used >= this.#limits.cpuMs) this.trip("exceededCpu");
+      else this.#armCpuCheck(Math.max(1, this.#limits.cpuMs - used));
+    }, inMs);
+  }
+
+  #readCpu(): bigint {
+    try {
+      return this.#isolate.cpuTime;
+    } catch {
+      return this.#cpuEnd ?? this.#cpuStart;
+    }
+  }
+
+  #clearTimers(): void {
+    clearTimeout(this.#cpuTimer);
+    clearTimeout(this.#wallTimer);
+  }
+}

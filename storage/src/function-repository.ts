@@ -1,0 +1,226 @@
+// Functions and their immutable, numbered versions; the active version is what the routing table serves.
+import { assertValidName, type FunctionConfig, newId, SkiffError } from "@skiff/core";
+import type { Database, Statement } from "better-sqlite3";
+import type {
+  ActiveDeployment,
+  BlobStore,
+  DeployInput,
+  FunctionRecord,
+  FunctionRepository,
+  VersionRecord,
+} from "./types.js";
+
+interface FunctionRow {
+  id: number;
+  tenant_id: number;
+  tenant_name: string;
+  name: string;
+  active_version: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+interface VersionRow {
+  id: string;
+  function_id: number;
+  number: number;
+  code_hash: string;
+  code_size: number;
+  config: string;
+  created_at: number;
+}
+
+const SELECT_FUNCTION = `
+  SELECT f.id, f.tenant_id, t.name AS tenant_name, f.name, f.active_version, f.created_at, f.updated_at
+  FROM functions f JOIN tenants t ON t.id = f.tenant_id`;
+
+export class SqliteFunctionRepository implements FunctionRepository {
+  private readonly tenantId: Statement<[string], { id: number }>;
+  private readonly functionByName: Statement<[string, string], FunctionRow>;
+  private readonly functionById: Statement<[number], FunctionRow>;
+  private readonly functionsOfTenant: Statement<[number], FunctionRow>;
+  private readonly insertFunction: Statement<[number, string, number, number], { id: number }>;
+  private readonly setActive: Statement<[number, number, number]>;
+  private readonly deleteFunction: Statement<[number]>;
+  private readonly nextNumber: Statement<[number], { next: number }>;
+  private readonly insertVersion: Statement<[string, number, number, string, number, string, number]>;
+  private readonly versionByNumber: Statement<[number, number], VersionRow>;
+  private readonly versionsOf: Statement<[number], VersionRow>;
+  private readonly active: Statement<[], VersionRow & { tenant_name: string; function_name: string }>;
+  private readonly deployTransaction: (
+    tenant: string,
+    name: string,
+    code: { sha256: string; size: number },
+    config: FunctionConfig,
+  ) => { function: FunctionRecord; version: VersionRecord };
+
+  private readonly activateTransaction: (
+    tenant: string,
+    name: string,
+    number: number,
+  ) => { function: FunctionRecord; version: VersionRecord };
+
+  constructor(
+    db: Database,
+    private readonly blobs: BlobStore,
+    private readonly now: () => number,
+  ) {
+    this.tenantId = db.prepare("SELECT id FROM tenants WHERE name = ?");
+    this.functionByName = db.prepare(`${SELECT_FUNCTION} WHERE t.name = ? AND f.name = ?`);
+    this.functionById = db.prepare(`${SELECT_FUNCTION} WHERE f.id = ?`);
+    this.functionsOfTenant = db.prepare(`${SELECT_FUNCTION} WHERE f.tenant_id = ? ORDER BY f.name`);
+    this.insertFunction = db.prepare(
+      "INSERT INTO functions (tenant_id, name, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id",
+    );
+    this.setActive = db.prepare("UPDATE functions SET active_version = ?, updated_at = ? WHERE id = ?");
+    this.deleteFunction = db.prepare("DELETE FROM functions WHERE id = ?");
+    this.nextNumber = db.prepare(
+      "SELECT coalesce(max(number), 0) + 1 AS next FROM versions WHERE function_id = ?",
+    );
+    this.insertVersion = db.prepare(
+      `INSERT INTO versions (id, function_id, number, code_hash, code_size, config, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.versionByNumber = db.prepare("SELECT * FROM versions WHERE function_id = ? AND number = ?");
+    this.versionsOf = db.prepare("SELECT * FROM versions WHERE function_id = ? ORDER BY number");
+    this.active = db.prepare(`
+      SELECT v.*, t.name AS tenant_name, f.name AS function_name
+      FROM functions f
+      JOIN tenants t ON t.id = f.tenant_id
+      JOIN versions v ON v.function_id = f.id AND v.number = f.active_version
+      ORDER BY t.name, f.name`);
+
+    const deploy = db.transaction(
+      (tenant: string, name: string, code: { sha256: string; size: number }, config: FunctionConfig) => {
+        const tenantId = this.requireTenant(tenant);
+        const now = this.now();
+        const functionId =
+          this.functionByName.get(tenant, name)?.id ??
+          (this.insertFunction.get(tenantId, name, now, now) as { id: number }).id;
+        const number = (this.nextNumber.get(functionId) as { next: number }).next;
+        const versionId = newId();
+        this.insertVersion.run(
+          versionId,
+          functionId,
+          number,
+          code.sha256,
+          code.size,
+          JSON.stringify(config),
+          now,
+        );
+        this.setActive.run(number, now, functionId);
+        return {
+          function: toFunction(this.functionById.get(functionId) as FunctionRow),
+          version: toVersion(this.versionByNumber.get(functionId, number) as VersionRow),
+        };
+      },
+    );
+    // IMMEDIATE takes the write lock before reading the next number, so two writers cannot pick the same one.
+    this.deployTransaction = (...args) => deploy.immediate(...args);
+
+    const activate = db.transaction((tenant: string, name: string, number: number) => {
+      const fn = this.requireFunction(tenant, name);
+      const version = this.versionByNumber.get(fn.id, number);
+      if (version === undefined) {
+        throw new SkiffError("VERSION_NOT_FOUND", `function "${name}" has no version ${number}`);
+      }
+      this.setActive.run(number, this.now(), fn.id);
+      return {
+        function: toFunction(this.functionById.get(fn.id) as FunctionRow),
+        version: toVersion(version),
+      };
+    });
+    this.activateTransaction = (...args) => activate.immediate(...args);
+  }
+
+  async deploy(
+    tenant: string,
+    name: string,
+    input: DeployInput,
+  ): Promise<{ function: FunctionRecord; version: VersionRecord }> {
+    assertValidName("function", name);
+    // Checked before the blob is written so a bad tenant leaves no orphan file; checked again in the transaction.
+    this.requireTenant(tenant);
+    // The blob is durable before any row names it: a crash between the two leaves only an unreferenced file.
+    const code = await this.blobs.put(input.code);
+    return this.deployTransaction(tenant, name, code, input.config);
+  }
+
+  async get(tenant: string, name: string): Promise<FunctionRecord | undefined> {
+    const row = this.functionByName.get(tenant, name);
+    return row === undefined ? undefined : toFunction(row);
+  }
+
+  async list(tenant: string): Promise<FunctionRecord[]> {
+    return this.functionsOfTenant.all(this.requireTenant(tenant)).map(toFunction);
+  }
+
+  async delete(tenant: string, name: string): Promise<void> {
+    // Versions and invocation records go with it (ON DELETE CASCADE). Code blobs stay: others may share them.
+    this.deleteFunction.run(this.requireFunction(tenant, name).id);
+  }
+
+  async listVersions(tenant: string, name: string): Promise<VersionRecord[]> {
+    return this.versionsOf.all(this.requireFunction(tenant, name).id).map(toVersion);
+  }
+
+  async getVersion(tenant: string, name: string, number: number): Promise<VersionRecord | undefined> {
+    const fn = this.functionByName.get(tenant, name);
+    if (fn === undefined) return undefined;
+    const row = this.versionByNumber.get(fn.id, number);
+    return row === undefined ? undefined : toVersion(row);
+  }
+
+  async activate(
+    tenant: string,
+    name: string,
+    number: number,
+  ): Promise<{ function: FunctionRecord; version: VersionRecord }> {
+    return this.activateTransaction(tenant, name, number);
+  }
+
+  async listActive(): Promise<ActiveDeployment[]> {
+    return this.active.all().map((row) => ({
+      tenant: row.tenant_name,
+      functionName: row.function_name,
+      version: toVersion(row),
+    }));
+  }
+
+  private requireTenant(tenant: string): number {
+    const row = this.tenantId.get(tenant);
+    if (row === undefined) throw new SkiffError("TENANT_NOT_FOUND", `tenant "${tenant}" does not exist`);
+    return row.id;
+  }
+
+  private requireFunction(tenant: string, name: string): FunctionRow {
+    const row = this.functionByName.get(tenant, name);
+    if (row !== undefined) return row;
+    this.requireTenant(tenant);
+    throw new SkiffError("FUNCTION_NOT_FOUND", `function "${name}" does not exist in tenant "${tenant}"`);
+  }
+}
+
+function toFunction(row: FunctionRow): FunctionRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    tenantName: row.tenant_name,
+    name: row.name,
+    activeVersion: row.active_version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toVersion(row: VersionRow): VersionRecord {
+  return {
+    id: row.id,
+    functionId: row.function_id,
+    number: row.number,
+    codeHash: row.code_hash,
+    codeSize: row.code_size,
+    config: JSON.parse(row.config) as FunctionConfig,
+    createdAt: row.created_at,
+  };
+}

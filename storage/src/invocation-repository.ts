@@ -1,0 +1,160 @@
+// Invocation records: written in batches off the request path, listed newest first, pruned per function.
+import {
+  type InvocationError,
+  type InvocationRecord,
+  type LogLine,
+  type Outcome,
+  SkiffError,
+  type TriggerKind,
+} from "@skiff/core";
+import type { Database, Statement } from "better-sqlite3";
+import type { InvocationQuery, InvocationRepository } from "./types.js";
+
+export const DEFAULT_INVOCATION_LIMIT = 50;
+export const MAX_INVOCATION_LIMIT = 1000;
+
+interface InvocationRow {
+  id: string;
+  tenant_name: string;
+  function_name: string;
+  version: number;
+  trigger: TriggerKind;
+  started_at: number;
+  outcome: Outcome;
+  status: number;
+  cold: number;
+  cpu_ms: number;
+  wall_ms: number;
+  error: string | null;
+  logs: string;
+  dropped_log_lines: number;
+}
+
+type InsertParams = [
+  id: string,
+  functionId: number,
+  version: number,
+  trigger: string,
+  startedAt: number,
+  outcome: string,
+  status: number,
+  cold: number,
+  cpuMs: number,
+  wallMs: number,
+  error: string | null,
+  logs: string,
+  droppedLogLines: number,
+];
+
+export class SqliteInvocationRepository implements InvocationRepository {
+  private readonly tenantId: Statement<[string], { id: number }>;
+  private readonly functionId: Statement<[string, string], { id: number }>;
+  private readonly insert: Statement<InsertParams>;
+  private readonly newest: Statement<[number, number], InvocationRow>;
+  private readonly pruneStatement: Statement<[number]>;
+  private readonly insertBatch: (records: InvocationRecord[]) => void;
+
+  constructor(db: Database) {
+    this.tenantId = db.prepare("SELECT id FROM tenants WHERE name = ?");
+    this.functionId = db.prepare(
+      "SELECT f.id FROM functions f JOIN tenants t ON t.id = f.tenant_id WHERE t.name = ? AND f.name = ?",
+    );
+    // OR IGNORE: a batch written twice (a retry after an unknown outcome) must not fail or duplicate.
+    this.insert = db.prepare(`
+      INSERT OR IGNORE INTO invocations (id, function_id, version, trigger, started_at, outcome, status, cold,
+        cpu_ms, wall_ms, error, logs, dropped_log_lines)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.newest = db.prepare(`
+      SELECT i.*, t.name AS tenant_name, f.name AS function_name
+      FROM invocations i
+      JOIN functions f ON f.id = i.function_id
+      JOIN tenants t ON t.id = f.tenant_id
+      WHERE i.function_id = ?
+      ORDER BY i.started_at DESC, i.seq DESC
+      LIMIT ?`);
+    this.pruneStatement = db.prepare(`
+      DELETE FROM invocations WHERE seq IN (
+        SELECT seq FROM (
+          SELECT seq, row_number() OVER (PARTITION BY function_id ORDER BY started_at DESC, seq DESC) AS rank
+          FROM invocations
+        ) WHERE rank > ?
+      )`);
+    this.insertBatch = db.transaction((records: InvocationRecord[]) => {
+      const functionIds = new Map<string, number | undefined>();
+      for (const record of records) {
+        const key = JSON.stringify([record.tenant, record.functionName]);
+        if (!functionIds.has(key))
+          functionIds.set(key, this.functionId.get(record.tenant, record.functionName)?.id);
+        const functionId = functionIds.get(key);
+        // The function was deleted while the record waited in the batch: nothing is left to attach it to.
+        if (functionId === undefined) continue;
+        this.insert.run(
+          record.id,
+          functionId,
+          record.version,
+          record.trigger,
+          record.startedAt,
+          record.outcome,
+          record.status,
+          record.cold ? 1 : 0,
+          record.cpuMs,
+          record.wallMs,
+          record.error === undefined ? null : JSON.stringify(record.error),
+          JSON.stringify(record.logs),
+          record.droppedLogLines,
+        );
+      }
+    });
+  }
+
+  async insertMany(records: InvocationRecord[]): Promise<void> {
+    if (records.length > 0) this.insertBatch(records);
+  }
+
+  async list(tenant: string, functionName: string, query: InvocationQuery = {}): Promise<InvocationRecord[]> {
+    const fn = this.functionId.get(tenant, functionName);
+    if (fn === undefined) {
+      if (this.tenantId.get(tenant) === undefined) {
+        throw new SkiffError("TENANT_NOT_FOUND", `tenant "${tenant}" does not exist`);
+      }
+      throw new SkiffError(
+        "FUNCTION_NOT_FOUND",
+        `function "${functionName}" does not exist in tenant "${tenant}"`,
+      );
+    }
+    return this.newest.all(fn.id, clampLimit(query.limit)).map(toRecord);
+  }
+
+  async prune(keep: number): Promise<number> {
+    if (!Number.isSafeInteger(keep) || keep < 0) {
+      throw new SkiffError("INVALID_REQUEST", `prune keeps a whole number of records, not ${keep}`);
+    }
+    return this.pruneStatement.run(keep).changes;
+  }
+}
+
+/** A limit from a query string may be anything: fall back to the default, and never read more than the max. */
+function clampLimit(limit: number | undefined): number {
+  if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_INVOCATION_LIMIT;
+  return Math.min(MAX_INVOCATION_LIMIT, Math.max(1, Math.floor(limit)));
+}
+
+function toRecord(row: InvocationRow): InvocationRecord {
+  const record: InvocationRecord = {
+    id: row.id,
+    tenant: row.tenant_name,
+    functionName: row.function_name,
+    version: row.version,
+    trigger: row.trigger,
+    startedAt: row.started_at,
+    outcome: row.outcome,
+    status: row.status,
+    cold: row.cold === 1,
+    cpuMs: row.cpu_ms,
+    wallMs: row.wall_ms,
+    logs: JSON.parse(row.logs) as LogLine[],
+    droppedLogLines: row.dropped_log_lines,
+  };
+  if (row.error !== null) record.error = JSON.parse(row.error) as InvocationError;
+  return record;
+}

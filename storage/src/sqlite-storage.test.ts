@@ -1,0 +1,126 @@
+import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { resolveFunctionConfig, sha256Hex } from "@skiff/core";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { appliedVersions } from "./migrate.js";
+import { MIGRATIONS } from "./migrations/index.js";
+import { openStorage } from "./sqlite-storage.js";
+import { runStorageConformance } from "./storage.case.js";
+
+const conformanceDirs: string[] = [];
+
+runStorageConformance("sqlite", async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), "skiff-storage-"));
+  conformanceDirs.push(dataDir);
+  return openStorage({ dataDir });
+});
+
+afterAll(async () => {
+  await Promise.all(conformanceDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+describe("openStorage", () => {
+  let root: string;
+
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), "skiff-storage-"));
+  });
+
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("creates a private data dir with the database, in WAL mode with foreign keys on", async () => {
+    const dataDir = join(root, "nested", ".skiff");
+    const storage = await openStorage({ dataDir });
+    try {
+      expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+      expect((await stat(join(dataDir, "skiff.db"))).isFile()).toBe(true);
+      expect(storage.db.pragma("journal_mode", { simple: true })).toBe("wal");
+      expect(storage.db.pragma("foreign_keys", { simple: true })).toBe(1);
+      expect(storage.db.pragma("busy_timeout", { simple: true })).toBe(5000);
+      expect(appliedVersions(storage.db)).toEqual(MIGRATIONS.map((m) => m.version));
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it("makes every table STRICT", async () => {
+    const storage = await openStorage({ dataDir: root });
+    try {
+      const tables = storage.db
+        .prepare<[], { name: string; strict: number }>(
+          "SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'",
+        )
+        .all();
+      expect(tables.map((t) => t.name).sort()).toEqual([
+        "api_keys",
+        "functions",
+        "invocations",
+        "schema_migrations",
+        "tenants",
+        "versions",
+      ]);
+      expect(tables.every((t) => t.strict === 1)).toBe(true);
+      expect(() =>
+        storage.db.prepare("INSERT INTO tenants (name, created_at) VALUES ('x', 'not a number')").run(),
+      ).toThrow(/cannot store TEXT value in INTEGER column/);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it("keeps everything across close and reopen, applying no migration twice", async () => {
+    let t = 1_000;
+    const first = await openStorage({ dataDir: root, now: () => t });
+    await first.tenants.create("acme");
+    const { key } = await first.apiKeys.create("acme", "admin");
+    const deployed = await first.functions.deploy("acme", "hello", {
+      code: new TextEncoder().encode("export default {}"),
+      config: resolveFunctionConfig({ vars: { A: "1" } }),
+    });
+    const migratedAt = first.db.prepare("SELECT version, applied_at FROM schema_migrations").all();
+    await first.close();
+    await first.close();
+
+    t = 2_000;
+    const second = await openStorage({ dataDir: root, now: () => t });
+    try {
+      expect(second.db.prepare("SELECT version, applied_at FROM schema_migrations").all()).toEqual(
+        migratedAt,
+      );
+      expect(await second.tenants.get("acme")).toMatchObject({ name: "acme", createdAt: 1_000 });
+      expect((await second.apiKeys.findByHash(sha256Hex(key)))?.tenantName).toBe("acme");
+      expect(await second.functions.listActive()).toEqual([
+        { tenant: "acme", functionName: "hello", version: deployed.version },
+      ]);
+      const v2 = await second.functions.deploy("acme", "hello", {
+        code: new TextEncoder().encode("export default { v: 2 }"),
+        config: resolveFunctionConfig(),
+      });
+      expect(v2.version).toMatchObject({ number: 2, createdAt: 2_000 });
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("writes no blob for a refused deploy, and only the final blob file for a good one", async () => {
+    const storage = await openStorage({ dataDir: root });
+    try {
+      const input = { code: new Uint8Array([1, 2, 3]), config: resolveFunctionConfig() };
+      await expect(storage.functions.deploy("nobody", "hello", input)).rejects.toMatchObject({
+        code: "TENANT_NOT_FOUND",
+      });
+      expect(await readdir(join(root, "blobs"))).toEqual([]);
+
+      await storage.tenants.create("acme");
+      const { version } = await storage.functions.deploy("acme", "hello", input);
+      const hash = version.codeHash;
+      expect(await readdir(join(root, "blobs"))).toEqual([hash.slice(0, 2)]);
+      expect(await readdir(join(root, "blobs", hash.slice(0, 2)))).toEqual([hash]);
+    } finally {
+      await storage.close();
+    }
+  });
+});
