@@ -4,6 +4,7 @@ import type { VersionSpec } from "../types.js";
 import type { IsolatePool } from "./isolate-pool.js";
 import { InvocationWatch } from "./limits.js";
 import { Sandbox, type SandboxResult } from "./sandbox.js";
+import type { SpareIsolates } from "./spare-isolates.js";
 
 /** Thrown when the worker has neither a warm isolate nor the code of a version. */
 export class CodeNeeded extends Error {}
@@ -11,13 +12,20 @@ export class CodeNeeded extends Error {}
 export class Invoker {
   readonly #pool: IsolatePool<Sandbox>;
   readonly #code: CodeCache;
+  readonly #spares: SpareIsolates<Sandbox> | undefined;
   readonly #inFlight = new Map<string, InvocationWatch>();
   readonly #now: () => number;
 
-  constructor(pool: IsolatePool<Sandbox>, code: CodeCache, now: () => number = Date.now) {
-    this.#pool = pool;
-    this.#code = code;
-    this.#now = now;
+  constructor(options: {
+    pool: IsolatePool<Sandbox>;
+    code: CodeCache;
+    spares?: SpareIsolates<Sandbox>;
+    now?: () => number;
+  }) {
+    this.#pool = options.pool;
+    this.#code = options.code;
+    this.#spares = options.spares;
+    this.#now = options.now ?? Date.now;
   }
 
   /** Cancels an in-flight invocation (the client went away): its isolate is disposed. */
@@ -38,7 +46,8 @@ export class Invoker {
     if (sandbox === undefined) {
       const source = this.#code.get(version.id);
       if (source === undefined) throw new CodeNeeded(version.id);
-      sandbox = new Sandbox(version.id, version.config.memoryMb);
+      const memoryMb = version.config.memoryMb;
+      sandbox = this.#spares?.take(memoryMb) ?? new Sandbox(memoryMb);
     }
     const watch = new InvocationWatch(sandbox.isolate, {
       cpuMs: version.config.cpuMs,
@@ -48,7 +57,7 @@ export class Invoker {
     let result: SandboxResult;
     try {
       if (cold) {
-        await sandbox.load(this.#code.get(version.id) as string, version.config.vars);
+        await sandbox.load(version.id, this.#code.get(version.id) as string, version.config.vars);
         this.#pool.add(sandbox);
       }
       result = await sandbox.dispatch(event);

@@ -4,7 +4,8 @@ import type { FromWorker, ToWorker } from "../protocol.js";
 import { checkModule } from "./check.js";
 import { CodeCache, CodeNeeded, Invoker } from "./invoker.js";
 import { IsolatePool } from "./isolate-pool.js";
-import type { Sandbox } from "./sandbox.js";
+import { Sandbox } from "./sandbox.js";
+import { SpareIsolates } from "./spare-isolates.js";
 
 const env = process.env;
 const pool = new IsolatePool<Sandbox>({
@@ -13,7 +14,16 @@ const pool = new IsolatePool<Sandbox>({
   idleTtlMs: Number(env.SKIFF_ISOLATE_IDLE_MS ?? 5 * 60_000),
   now: Date.now,
 });
-const invoker = new Invoker(pool, new CodeCache());
+const spares = new SpareIsolates<Sandbox>({
+  perSize: Number(env.SKIFF_SPARE_ISOLATES ?? 2),
+  defaultMemoryMb: Number(env.SKIFF_DEFAULT_MEMORY_MB ?? 128),
+  unusedTtlMs: 5 * 60_000,
+  create: (memoryMb) => new Sandbox(memoryMb),
+  now: Date.now,
+  onError: (error) =>
+    process.stderr.write(`skiff worker: could not prepare a spare isolate: ${String(error)}\n`),
+});
+const invoker = new Invoker({ pool, code: new CodeCache(), spares });
 
 function send(message: FromWorker): void {
   process.send?.(message);
@@ -56,9 +66,13 @@ process.on("message", (message: ToWorker) => {
   }
 });
 
-const sweeper = setInterval(() => pool.sweep(), 10_000);
+const sweeper = setInterval(() => {
+  pool.sweep();
+  spares.sweep();
+}, 10_000);
 sweeper.unref();
 process.on("disconnect", () => {
+  spares.close();
   pool.disposeAll();
   process.exit(0);
 });

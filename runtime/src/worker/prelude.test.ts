@@ -10,9 +10,9 @@ afterEach(() => {
 
 /** Runs `body` as the inside of an async fetch handler and returns what it responds, parsed as JSON. */
 async function run(body: string, event = httpEvent()): Promise<unknown> {
-  const sandbox = new Sandbox("v", 64);
+  const sandbox = new Sandbox(64);
   sandboxes.push(sandbox);
-  await sandbox.load(`export default { async fetch(request, env, ctx) { ${body} } }`, { A: "1" });
+  await sandbox.load("v", `export default { async fetch(request, env, ctx) { ${body} } }`, { A: "1" });
   const result = await sandbox.dispatch(event);
   if (result.outcome !== "ok") throw new Error(`${result.outcome}: ${result.error?.message}`);
   return JSON.parse(text(result.response?.body));
@@ -123,9 +123,10 @@ describe("prelude Web APIs", () => {
   });
 
   it("captures console output with levels and bounds it", async () => {
-    const sandbox = new Sandbox("v", 64);
+    const sandbox = new Sandbox(64);
     sandboxes.push(sandbox);
     await sandbox.load(
+      "v",
       `export default { fetch() {
          console.log("a", 1, { b: [2] });
          console.warn("w");

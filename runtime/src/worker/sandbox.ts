@@ -20,29 +20,42 @@ export interface SandboxResult {
 }
 
 export class Sandbox {
-  readonly versionId: string;
+  readonly memoryMb: number;
   readonly isolate: ivm.Isolate;
   /** Heap bytes measured after the module loaded: the pool's memory estimate for this isolate. */
   heapBytes = 0;
+  #versionId: string | undefined;
+  #context: ivm.Context | undefined;
+  #setup: ivm.Reference<(namespace: unknown, vars: unknown) => void> | undefined;
   #dispatch: ivm.Reference<(event: unknown) => Promise<unknown>> | undefined;
   #fireTimer: ivm.Reference<(id: number) => void> | undefined;
   #timers = new Map<number, NodeJS.Timeout>();
 
-  constructor(versionId: string, memoryMb: number) {
-    this.versionId = versionId;
+  constructor(memoryMb: number) {
+    this.memoryMb = memoryMb;
     this.isolate = new ivm.Isolate({ memoryLimit: memoryMb });
   }
 
+  /** The version whose module this isolate runs; empty until `loadModule`. */
+  get versionId(): string {
+    return this.#versionId ?? "";
+  }
+
+  /** True once the prelude ran: a spare isolate ready to take any version's module. */
+  get prepared(): boolean {
+    return this.#context !== undefined;
+  }
+
   get loaded(): boolean {
-    return this.#dispatch !== undefined;
+    return this.#versionId !== undefined;
   }
 
   get disposed(): boolean {
     return this.isolate.isDisposed;
   }
 
-  /** Runs the prelude, then compiles, links and evaluates the tenant module (the cold start). */
-  async load(code: string, vars: Record<string, string>): Promise<void> {
+  /** Creates the context and runs the prelude: the part of a cold start that no tenant code takes part in. */
+  async prepare(): Promise<void> {
     const context = await this.isolate.createContext();
     await context.evalClosure(
       "globalThis.__skiffHost = { randomBytes: $0, scheduleTimer: $1, cancelTimer: $2 };",
@@ -61,12 +74,20 @@ export class Sandbox {
     if (preludeCache === undefined && produced !== undefined) preludeCache = produced;
     await prelude.run(context, { release: true });
     const internal = await context.global.get("__skiffInternal", { reference: true });
-    const setup = await internal.get("setup", { reference: true });
+    this.#setup = await internal.get("setup", { reference: true });
     this.#dispatch = await internal.get("dispatch", { reference: true });
     this.#fireTimer = await internal.get("fireTimer", { reference: true });
     internal.release();
     await context.global.delete("__skiffInternal");
+    this.#context = context;
+  }
 
+  /** Compiles, links and evaluates a version's module in a prepared isolate (runs tenant top-level code). */
+  async loadModule(versionId: string, code: string, vars: Record<string, string>): Promise<void> {
+    const context = this.#context;
+    const setup = this.#setup;
+    if (context === undefined || setup === undefined) throw new Error("sandbox is not prepared");
+    if (this.#versionId !== undefined) throw new Error("sandbox already holds a module");
     const module = await this.isolate.compileModule(code, { filename: MODULE_FILENAME });
     await module.instantiate(context, (specifier) => {
       throw new Error(`imports are not supported ("${specifier}"): bundle the function into one module`);
@@ -74,13 +95,22 @@ export class Sandbox {
     await module.evaluate();
     await setup.apply(undefined, [module.namespace.derefInto(), new ivm.ExternalCopy(vars).copyInto()]);
     setup.release();
+    this.#setup = undefined;
+    this.#versionId = versionId;
     const stats = await this.isolate.getHeapStatistics();
     this.heapBytes = stats.used_heap_size + stats.externally_allocated_size;
   }
 
+  /** Prepares (if needed) and loads a module: a whole cold start. */
+  async load(versionId: string, code: string, vars: Record<string, string>): Promise<void> {
+    if (!this.prepared) await this.prepare();
+    await this.loadModule(versionId, code, vars);
+  }
+
   /** Runs one HTTP event through the prelude's dispatcher. Rejects only if the isolate dies. */
   async dispatch(event: HttpEvent): Promise<SandboxResult> {
-    if (this.#dispatch === undefined) throw new Error("sandbox is not loaded");
+    if (this.#dispatch === undefined || this.#versionId === undefined)
+      throw new Error("sandbox is not loaded");
     try {
       const raw = await this.#dispatch.apply(
         undefined,
