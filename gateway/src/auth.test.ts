@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { type AuthEnv, bearerAuth, requireOperator, requireTenantAccess } from "./auth.js";
 import { createErrorHandler } from "./error-handler.js";
 import { FakeStorage } from "./testing/fake-storage.js";
+import { json } from "./testing/json.js";
 import { captureLogger } from "./testing/logger.js";
 
 const OPERATOR = "the-operator-key";
@@ -28,13 +29,20 @@ async function setup({ adminToken }: { adminToken?: string } = { adminToken: OPE
 }
 
 async function code(res: Response): Promise<string> {
-  return (await res.json()).error.code;
+  return (await json(res)).error.code;
 }
 
 describe("bearer auth", () => {
   it("answers 401 without a key, with a malformed header, or with an unknown key", async () => {
     const { call } = await setup();
-    for (const header of [undefined, "", "Bearer", "Basic dXNlcjpwYXNz", `Token ${OPERATOR}`, "Bearer sk_unknown"]) {
+    for (const header of [
+      undefined,
+      "",
+      "Bearer",
+      "Basic dXNlcjpwYXNz",
+      `Token ${OPERATOR}`,
+      "Bearer sk_unknown",
+    ]) {
       const res = await call("/whoami", header);
       expect(res.status, String(header)).toBe(401);
       expect(await code(res)).toBe("UNAUTHORIZED");
@@ -43,7 +51,7 @@ describe("bearer auth", () => {
 
   it("recognises the operator key, whatever the case of the scheme", async () => {
     const { call } = await setup();
-    expect(await (await call("/whoami", `Bearer ${OPERATOR}`)).json()).toEqual({ kind: "operator" });
+    expect(await json(await call("/whoami", `Bearer ${OPERATOR}`))).toEqual({ kind: "operator" });
     expect((await call("/whoami", `bearer ${OPERATOR}`)).status).toBe(200);
   });
 
@@ -66,7 +74,7 @@ describe("bearer auth", () => {
     const { call, admin, storage } = await setup();
     const res = await call("/whoami", `Bearer ${admin.key}`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ kind: "tenant", tenant: "acme", key: { id: admin.record.id } });
+    expect(await json(res)).toMatchObject({ kind: "tenant", tenant: "acme", key: { id: admin.record.id } });
     await vi.waitFor(async () => {
       const records = [...storage.keyRows.values()].filter((r) => r.id === admin.record.id);
       expect(records[0]?.lastUsedAt).toBe(42);

@@ -17,7 +17,7 @@ function endlessBody(chunkBytes: number) {
   return { stream, state };
 }
 
-function post(body: BodyInit | null, headers: Record<string, string> = {}): Request {
+function post(body: RequestInit["body"], headers: Record<string, string> = {}): Request {
   return new Request("http://x/", { method: "POST", body, headers, duplex: "half" } as RequestInit);
 }
 

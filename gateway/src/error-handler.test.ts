@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { describe, expect, it } from "vitest";
 import { createErrorHandler, notFoundHandler } from "./error-handler.js";
+import { json } from "./testing/json.js";
 import { captureLogger } from "./testing/logger.js";
 
 function app() {
@@ -14,7 +15,9 @@ function app() {
     throw new SkiffError("FUNCTION_NOT_FOUND", "no function", { invocationId: "inv-1" });
   });
   hono.get("/config", () => {
-    throw new SkiffError("INVALID_CONFIG", "bad config", { details: [{ path: "memoryMb", message: "too big" }] });
+    throw new SkiffError("INVALID_CONFIG", "bad config", {
+      details: [{ path: "memoryMb", message: "too big" }],
+    });
   });
   hono.get("/auth", () => {
     throw new SkiffError("UNAUTHORIZED", "no key");
@@ -25,7 +28,10 @@ function app() {
   hono.get("/hono", () => {
     throw new HTTPException(413);
   });
-  hono.route("/sub", new Hono().get("/", () => Promise.reject(new SkiffError("CONFLICT", "taken"))));
+  hono.route(
+    "/sub",
+    new Hono().get("/", () => Promise.reject(new SkiffError("CONFLICT", "taken"))),
+  );
   return { hono, ...captured };
 }
 
@@ -34,7 +40,7 @@ describe("error rendering", () => {
     const res = await app().hono.request("/skiff");
     expect(res.status).toBe(404);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
-    expect(await res.json()).toEqual({
+    expect(await json(res)).toEqual({
       error: { code: "FUNCTION_NOT_FOUND", message: "no function", invocationId: "inv-1" },
     });
   });
@@ -42,7 +48,7 @@ describe("error rendering", () => {
   it("keeps the details of a validation error", async () => {
     const res = await app().hono.request("/config");
     expect(res.status).toBe(400);
-    expect((await res.json()).error.details).toEqual([{ path: "memoryMb", message: "too big" }]);
+    expect((await json(res)).error.details).toEqual([{ path: "memoryMb", message: "too big" }]);
   });
 
   it("names the auth scheme on 401", async () => {
@@ -64,18 +70,18 @@ describe("error rendering", () => {
   it("gives Hono's own HTTP errors our codes", async () => {
     const res = await app().hono.request("/hono");
     expect(res.status).toBe(413);
-    expect((await res.json()).error.code).toBe("PAYLOAD_TOO_LARGE");
+    expect((await json(res)).error.code).toBe("PAYLOAD_TOO_LARGE");
   });
 
   it("renders errors from mounted sub-apps too", async () => {
     const res = await app().hono.request("/sub");
     expect(res.status).toBe(409);
-    expect((await res.json()).error.code).toBe("CONFLICT");
+    expect((await json(res)).error.code).toBe("CONFLICT");
   });
 
   it("answers an unknown route with 404 NOT_FOUND JSON", async () => {
     const res = await app().hono.request("/nowhere", { method: "POST" });
     expect(res.status).toBe(404);
-    expect((await res.json()).error).toEqual({ code: "NOT_FOUND", message: "no route for POST /nowhere" });
+    expect((await json(res)).error).toEqual({ code: "NOT_FOUND", message: "no route for POST /nowhere" });
   });
 });

@@ -6,6 +6,7 @@ import { openStorage } from "@skiff/storage";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGateway, type Gateway } from "./gateway.js";
 import { FakeRuntime } from "./testing/fake-runtime.js";
+import { json } from "./testing/json.js";
 
 const OPERATOR = "operator";
 let dataDir: string;
@@ -16,7 +17,7 @@ async function call(method: string, path: string, body?: unknown, key = OPERATOR
   const init: RequestInit = { method, headers: { authorization: `Bearer ${key}` } };
   if (body !== undefined) init.body = JSON.stringify(body);
   const res = await gateway.app.request(path, init);
-  return { status: res.status, json: await res.json() };
+  return { status: res.status, json: await json(res) };
 }
 
 beforeEach(async () => {
@@ -38,15 +39,21 @@ describe("gateway over SQLite storage", () => {
     const key = tenant.json.apiKey as string;
     const fn = "/api/v1/tenants/acme/functions/hello";
 
-    expect((await call("PUT", fn, { code: "export default 1", config: { memoryMb: 64 } }, key)).status).toBe(201);
+    expect((await call("PUT", fn, { code: "export default 1", config: { memoryMb: 64 } }, key)).status).toBe(
+      201,
+    );
     const v2 = await call("PUT", fn, { code: "export default 2" }, key);
     expect(v2.json.version).toMatchObject({ number: 2, config: { memoryMb: 128 } });
-    expect(await (await gateway.app.request("/fn/acme/hello/x")).text()).toBe("hello v2 GET http://localhost/x");
+    expect(await (await gateway.app.request("/fn/acme/hello/x")).text()).toBe(
+      "hello v2 GET http://localhost/x",
+    );
 
     const rollback = await call("POST", `${fn}/rollback`, { version: 1 }, key);
     expect(rollback.json.function.activeVersion).toBe(1);
     expect(await (await gateway.app.request("/fn/acme/hello")).text()).toMatch(/^hello v1 /);
-    expect((await call("POST", `${fn}/rollback`, { version: 5 }, key)).json.error.code).toBe("VERSION_NOT_FOUND");
+    expect((await call("POST", `${fn}/rollback`, { version: 5 }, key)).json.error.code).toBe(
+      "VERSION_NOT_FOUND",
+    );
 
     const shown = await call("GET", fn, undefined, key);
     expect(shown.json.version).toMatchObject({ number: 1, config: { memoryMb: 64 } });
@@ -73,7 +80,9 @@ describe("gateway over SQLite storage", () => {
     await call("POST", "/api/v1/tenants", { name: "acme" });
     const other = (await call("POST", "/api/v1/tenants", { name: "other" })).json.apiKey as string;
     const fn = "/api/v1/tenants/acme/functions/hello";
-    expect((await call("PUT", fn, { code: "x", config: { nope: 1 } })).json.error.code).toBe("INVALID_CONFIG");
+    expect((await call("PUT", fn, { code: "x", config: { nope: 1 } })).json.error.code).toBe(
+      "INVALID_CONFIG",
+    );
     expect((await call("PUT", fn, { code: "x" }, other)).status).toBe(403);
     expect((await call("PUT", fn, { code: "x" }, "sk_nope")).status).toBe(401);
     expect((await call("POST", "/api/v1/tenants", { name: "acme" })).json.error.code).toBe("CONFLICT");

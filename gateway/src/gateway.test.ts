@@ -4,6 +4,7 @@ import { createGateway } from "./gateway.js";
 import { FakeRuntime } from "./testing/fake-runtime.js";
 import { FakeStorage } from "./testing/fake-storage.js";
 import { startHarness } from "./testing/harness.js";
+import { json } from "./testing/json.js";
 
 describe("createGateway", () => {
   it("loads the routing table from the active deployments in storage", async () => {
@@ -24,14 +25,14 @@ describe("createGateway", () => {
     const h = await startHarness();
     const res = await h.gateway.app.request("/healthz");
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: "ok" });
+    expect(await json(res)).toEqual({ status: "ok" });
   });
 
   it("answers an unknown route with 404 NOT_FOUND JSON", async () => {
     const h = await startHarness();
     const res = await h.gateway.app.request("/nope");
     expect(res.status).toBe(404);
-    expect((await res.json()).error.code).toBe("NOT_FOUND");
+    expect((await json(res)).error.code).toBe("NOT_FOUND");
   });
 
   it("answers a storage failure with 500 INTERNAL_ERROR, without its message", async () => {

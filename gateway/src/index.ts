@@ -1,3 +1,3 @@
-export { createGateway, type Gateway, type GatewayOptions } from "./gateway.js";
 export { INVOCATION_ID_HEADER } from "./data-plane/invocation-response.js";
+export { createGateway, type Gateway, type GatewayOptions } from "./gateway.js";
 export { RoutingTable, versionSpecOf } from "./routing-table.js";

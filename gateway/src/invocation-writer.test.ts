@@ -45,7 +45,13 @@ function repository() {
 function writer(options: Partial<InvocationWriterOptions> = {}) {
   const { repo, batches, prunes } = repository();
   const { logger, lines } = captureLogger();
-  const w = new InvocationWriter({ repository: repo, logger, retention: 3, flushIntervalMs: 60_000, ...options });
+  const w = new InvocationWriter({
+    repository: repo,
+    logger,
+    retention: 3,
+    flushIntervalMs: 60_000,
+    ...options,
+  });
   return { w, repo, batches, prunes, lines };
 }
 
@@ -101,7 +107,10 @@ describe("InvocationWriter", () => {
     w.add(record(2));
     await expect(w.flush()).resolves.toBeUndefined();
     expect(w.dropped).toBe(2);
-    expect(lines.find((l) => l.msg === "could not write invocation records")).toMatchObject({ count: 2, level: 50 });
+    expect(lines.find((l) => l.msg === "could not write invocation records")).toMatchObject({
+      count: 2,
+      level: 50,
+    });
     repo.fail = false;
     w.add(record(3));
     await w.flush();

@@ -2,7 +2,7 @@ import { SkiffError } from "@skiff/core";
 import { describe, expect, it } from "vitest";
 import { readJsonBody } from "./json-body.js";
 
-const post = (body: BodyInit | null) => new Request("http://x/", { method: "PUT", body });
+const post = (body: RequestInit["body"]) => new Request("http://x/", { method: "PUT", body });
 
 describe("readJsonBody", () => {
   it("parses a JSON document", async () => {

@@ -21,7 +21,11 @@ function deployment(tenant: string, functionName: string, number: number): Activ
 
 describe("RoutingTable", () => {
   it("is built from the active deployments", () => {
-    const routes = new RoutingTable([deployment("a", "f", 1), deployment("a", "g", 2), deployment("b", "f", 3)]);
+    const routes = new RoutingTable([
+      deployment("a", "f", 1),
+      deployment("a", "g", 2),
+      deployment("b", "f", 3),
+    ]);
     expect(routes.size).toBe(3);
     expect(routes.get("a", "g")?.id).toBe("a-g-2");
     expect(routes.get("b", "f")?.number).toBe(3);

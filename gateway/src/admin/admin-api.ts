@@ -10,7 +10,15 @@ import { tenantRoutes } from "./tenant-routes.js";
 /** Routes mounted at `/api/v1`. Every one needs a key; tenant resources need that tenant's key or the operator's. */
 export function adminApi(deps: GatewayDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
-  app.use("*", bearerAuth({ adminToken: deps.adminToken, apiKeys: deps.storage.apiKeys, now: deps.now, logger: deps.logger }));
+  app.use(
+    "*",
+    bearerAuth({
+      adminToken: deps.adminToken,
+      apiKeys: deps.storage.apiKeys,
+      now: deps.now,
+      logger: deps.logger,
+    }),
+  );
 
   // Access is checked before existence, so that a tenant key can not probe which other tenants exist.
   const tenantExists = createMiddleware<AuthEnv>(async (c, next) => {

@@ -1,6 +1,7 @@
 import { LIMITS, resolveFunctionConfig } from "@skiff/core";
 import { describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "../testing/harness.js";
+import { json } from "../testing/json.js";
 
 const FN = "/api/v1/tenants/default/functions";
 
@@ -17,14 +18,23 @@ describe("PUT …/functions/{name}", () => {
   it("deploys a version, activates it and routes to it", async () => {
     const h = await startHarness();
     const reply = await h.api("PUT", `${FN}/hello`, {
-      body: { code: "export default { fetch() {} }", config: { memoryMb: 64, timeoutMs: 1000, vars: { A: "1" } } },
+      body: {
+        code: "export default { fetch() {} }",
+        config: { memoryMb: 64, timeoutMs: 1000, vars: { A: "1" } },
+      },
     });
     expect(reply.status).toBe(201);
     expect(reply.json.function).toMatchObject({ name: "hello", tenantName: "default", activeVersion: 1 });
     expect(reply.json.version).toMatchObject({
       number: 1,
       codeHash: expect.stringMatching(/^[0-9a-f]{64}$/),
-      config: { memoryMb: 64, timeoutMs: 1000, cpuMs: 1000, concurrency: LIMITS.concurrency.default, vars: { A: "1" } },
+      config: {
+        memoryMb: 64,
+        timeoutMs: 1000,
+        cpuMs: 1000,
+        concurrency: LIMITS.concurrency.default,
+        vars: { A: "1" },
+      },
     });
     expect(h.runtime.checked).toEqual(["export default { fetch() {} }"]);
     expect(h.gateway.routes.get("default", "hello")).toMatchObject({ id: reply.json.version.id, number: 1 });
@@ -48,7 +58,10 @@ describe("PUT …/functions/{name}", () => {
 
   it("answers INVALID_CODE with the compiler's message and line, and stores nothing", async () => {
     const h = await startHarness();
-    h.runtime.checkResult = () => ({ ok: false, error: { message: "SyntaxError: Unexpected token '}'", line: 3, column: 7 } });
+    h.runtime.checkResult = () => ({
+      ok: false,
+      error: { message: "SyntaxError: Unexpected token '}'", line: 3, column: 7 },
+    });
     const before = snapshot(h);
     const reply = await h.api("PUT", `${FN}/hello`, { body: { code: "export default {\n\n}}" } });
     expect(reply.status).toBe(400);
@@ -56,6 +69,19 @@ describe("PUT …/functions/{name}", () => {
     expect(reply.json.error.message).toContain("SyntaxError: Unexpected token '}'");
     expect(reply.json.error.message).toContain("line 3");
     expect(snapshot(h)).toBe(before);
+  });
+
+  it("does not repeat a line the compiler's message already names", async () => {
+    const h = await startHarness();
+    h.runtime.checkResult = () => ({
+      ok: false,
+      error: { message: "SyntaxError: Unexpected end of input (line 3, column 2)", line: 3, column: 2 },
+    });
+    const reply = await h.api("PUT", `${FN}/hello`, { body: { code: "export default {\n  fetch( {\n}" } });
+    expect(reply.json.error.message).toBe(
+      "the code does not compile: SyntaxError: Unexpected end of input (line 3, column 2)",
+    );
+    expect(reply.json.error.details).toEqual({ message: expect.any(String), line: 3, column: 2 });
   });
 
   it.each([
@@ -110,14 +136,18 @@ describe("PUT …/functions/{name}", () => {
 
   it("refuses an invalid tenant name with 400 INVALID_NAME", async () => {
     const h = await startHarness();
-    const reply = await h.api("PUT", "/api/v1/tenants/A%20B/functions/x", { body: { code: "export default {}" } });
+    const reply = await h.api("PUT", "/api/v1/tenants/A%20B/functions/x", {
+      body: { code: "export default {}" },
+    });
     expect(reply.status).toBe(400);
     expect(reply.json.error.code).toBe("INVALID_NAME");
   });
 
   it("answers 404 TENANT_NOT_FOUND for an unknown tenant", async () => {
     const h = await startHarness();
-    const reply = await h.api("PUT", "/api/v1/tenants/nobody/functions/x", { body: { code: "export default {}" } });
+    const reply = await h.api("PUT", "/api/v1/tenants/nobody/functions/x", {
+      body: { code: "export default {}" },
+    });
     expect(reply.status).toBe(404);
     expect(reply.json.error.code).toBe("TENANT_NOT_FOUND");
   });
@@ -125,14 +155,21 @@ describe("PUT …/functions/{name}", () => {
   it("accepts the tenant's own key and refuses another tenant's with 403", async () => {
     const h = await startHarness();
     const other = await h.api("POST", "/api/v1/tenants", { body: { name: "other" } });
-    expect((await h.api("PUT", `${FN}/mine`, { key: h.key, body: { code: "export default {}" } })).status).toBe(201);
+    expect(
+      (await h.api("PUT", `${FN}/mine`, { key: h.key, body: { code: "export default {}" } })).status,
+    ).toBe(201);
     const before = snapshot(h);
-    const reply = await h.api("PUT", `${FN}/theirs`, { key: other.json.apiKey, body: { code: "export default {}" } });
+    const reply = await h.api("PUT", `${FN}/theirs`, {
+      key: other.json.apiKey,
+      body: { code: "export default {}" },
+    });
     expect(reply.status).toBe(403);
     expect(reply.json.error.code).toBe("FORBIDDEN");
     expect(snapshot(h)).toBe(before);
     // Another tenant's key can not tell a missing tenant from a forbidden one.
-    expect((await h.api("GET", "/api/v1/tenants/nobody/functions", { key: other.json.apiKey })).status).toBe(403);
+    expect((await h.api("GET", "/api/v1/tenants/nobody/functions", { key: other.json.apiKey })).status).toBe(
+      403,
+    );
   });
 
   it.each([
@@ -248,7 +285,7 @@ describe("DELETE …/functions/{name}", () => {
     expect(h.storage.functionRows.size).toBe(0);
     const res = await h.gateway.app.request("/fn/default/hello");
     expect(res.status).toBe(404);
-    expect((await res.json()).error.code).toBe("FUNCTION_NOT_FOUND");
+    expect((await json(res)).error.code).toBe("FUNCTION_NOT_FOUND");
     expect((await h.api("DELETE", `${FN}/hello`)).json.error.code).toBe("FUNCTION_NOT_FOUND");
   });
 
@@ -272,8 +309,24 @@ describe("GET …/functions/{name}/invocations", () => {
     const reply = await h.api("GET", `${FN}/hello/invocations`, { key: h.key });
     expect(reply.status).toBe(200);
     expect(reply.json.invocations).toMatchObject([
-      { id: "inv-2", version: 1, trigger: "http", outcome: "exception", status: 500, error: { message: "boom" } },
-      { id: "inv-1", version: 1, trigger: "http", outcome: "ok", status: 200, cold: true, cpuMs: 1, wallMs: 2 },
+      {
+        id: "inv-2",
+        version: 1,
+        trigger: "http",
+        outcome: "exception",
+        status: 500,
+        error: { message: "boom" },
+      },
+      {
+        id: "inv-1",
+        version: 1,
+        trigger: "http",
+        outcome: "ok",
+        status: 200,
+        cold: true,
+        cpuMs: 1,
+        wallMs: 2,
+      },
     ]);
   });
 

@@ -30,7 +30,13 @@ function target(c: Context<AuthEnv>): { tenant: string; name: string } {
 
 function compileError(check: Extract<CheckResult, { ok: false }>): SkiffError {
   const { message, line, column } = check.error;
-  const where = line === undefined ? "" : column === undefined ? ` (line ${line})` : ` (line ${line}, column ${column})`;
+  // The runtime's message may already say where; the client needs the line once, not twice.
+  const where =
+    line === undefined || message.includes(`line ${line}`)
+      ? ""
+      : column === undefined
+        ? ` (line ${line})`
+        : ` (line ${line}, column ${column})`;
   return new SkiffError("INVALID_CODE", `the code does not compile: ${message}${where}`, {
     details: { message, line, column },
   });
@@ -56,7 +62,11 @@ export function functionRoutes(deps: FunctionDeps): Hono<AuthEnv> {
 
   app.put("/:name", async (c) => {
     const { tenant, name } = target(c);
-    const body = parseRequest(deployBody, await readJsonBody(c.req.raw, DEPLOY_BODY_BYTES, codeTooLarge), "deploy");
+    const body = parseRequest(
+      deployBody,
+      await readJsonBody(c.req.raw, DEPLOY_BODY_BYTES, codeTooLarge),
+      "deploy",
+    );
     const config = parseFunctionConfig(body.config);
     const code = utf8.encode(body.code);
     if (code.byteLength > LIMITS.codeBytes) throw codeTooLarge();
@@ -77,7 +87,9 @@ export function functionRoutes(deps: FunctionDeps): Hono<AuthEnv> {
     const { tenant, name } = target(c);
     const record = await existing(tenant, name);
     const version =
-      record.activeVersion === null ? null : await storage.functions.getVersion(tenant, name, record.activeVersion);
+      record.activeVersion === null
+        ? null
+        : await storage.functions.getVersion(tenant, name, record.activeVersion);
     return c.json({ function: record, version: version ?? null });
   });
 

@@ -2,6 +2,7 @@ import { SkiffError } from "@skiff/core";
 import type { Storage } from "@skiff/storage";
 import { describe, expect, it, vi } from "vitest";
 import { startHarness } from "../testing/harness.js";
+import { json } from "../testing/json.js";
 
 const utf8 = new TextEncoder();
 const text = (bytes: Uint8Array | null | undefined) => new TextDecoder().decode(bytes ?? undefined);
@@ -26,7 +27,9 @@ describe("data plane", () => {
   it("gives the mount root as /", async () => {
     const h = await startHarness();
     await h.deploy("hello");
-    expect(await (await h.gateway.app.request("/fn/default/hello")).text()).toBe("hello v1 GET http://localhost/");
+    expect(await (await h.gateway.app.request("/fn/default/hello")).text()).toBe(
+      "hello v1 GET http://localhost/",
+    );
   });
 
   it("routes {function}.{tenant}.localhost for any path, port ignored", async () => {
@@ -57,8 +60,16 @@ describe("data plane", () => {
     await h.deploy("hello");
     const res = await h.gateway.app.request(url);
     expect(res.status).toBe(404);
-    expect((await res.json()).error.code).toBe("FUNCTION_NOT_FOUND");
+    expect((await json(res)).error.code).toBe("FUNCTION_NOT_FOUND");
     expect(h.runtime.invocations).toHaveLength(0);
+  });
+
+  it.each(["HEAD", "OPTIONS", "PATCH", "DELETE"])("passes %s through to the function", async (method) => {
+    const h = await startHarness();
+    await h.deploy("hello");
+    const res = await h.gateway.app.request("/fn/default/hello/x", { method });
+    expect(res.status).toBe(200);
+    expect(h.runtime.invocations[0]?.event).toMatchObject({ method, url: "http://localhost/x" });
   });
 
   it("passes the request body to the function as bytes", async () => {
@@ -85,7 +96,7 @@ describe("data plane", () => {
       headers: { "transfer-encoding": "chunked" },
     } as RequestInit);
     expect(res.status).toBe(413);
-    expect((await res.json()).error.code).toBe("PAYLOAD_TOO_LARGE");
+    expect((await json(res)).error.code).toBe("PAYLOAD_TOO_LARGE");
     expect(pulled).toBeLessThan(10);
     expect(h.runtime.invocations).toHaveLength(0);
   });
@@ -136,7 +147,7 @@ describe("data plane", () => {
     h.runtime.handler = () => ({ outcome, error: { name: "Error", message: "secret", stack: "at x.js:1" } });
     const res = await h.gateway.app.request("/fn/default/bad");
     expect(res.status).toBe(status);
-    const body = await res.json();
+    const body = await json(res);
     expect(body.error).toMatchObject({ code, invocationId: "inv-1" });
     expect(JSON.stringify(body)).not.toContain("secret");
   });
@@ -149,7 +160,7 @@ describe("data plane", () => {
     };
     const res = await h.gateway.app.request("/fn/default/busy");
     expect(res.status).toBe(429);
-    expect((await res.json()).error.code).toBe("TOO_MANY_REQUESTS");
+    expect((await json(res)).error.code).toBe("TOO_MANY_REQUESTS");
   });
 
   it("passes the request's abort signal, so a client that leaves cancels the invocation", async () => {

@@ -1,5 +1,6 @@
 import type { InvocationResult, Outcome } from "@skiff/core";
 import { describe, expect, it } from "vitest";
+import { json } from "../testing/json.js";
 import { INVOCATION_ID_HEADER, invocationReply } from "./invocation-response.js";
 
 const utf8 = new TextEncoder();
@@ -53,12 +54,16 @@ describe("invocationReply", () => {
 
   it("drops framing headers, which describe the runtime's connection, not this one", () => {
     const reply = invocationReply(
-      ok(200, [
-        ["content-length", "999"],
-        ["transfer-encoding", "chunked"],
-        ["connection", "close"],
-        ["x-kept", "yes"],
-      ], "four"),
+      ok(
+        200,
+        [
+          ["content-length", "999"],
+          ["transfer-encoding", "chunked"],
+          ["connection", "close"],
+          ["x-kept", "yes"],
+        ],
+        "four",
+      ),
       "i",
     );
     const names = [...reply.response.headers.keys()];
@@ -83,7 +88,10 @@ describe("invocationReply", () => {
     expect(reply.status).toBe(502);
     expect(reply.error?.name).toBe("InvalidResponse");
     expect(reply.response.status).toBe(502);
-    expect((await reply.response.json()).error).toMatchObject({ code: "INVALID_RESPONSE", invocationId: "inv-2" });
+    expect((await json(reply.response)).error).toMatchObject({
+      code: "INVALID_RESPONSE",
+      invocationId: "inv-2",
+    });
   });
 
   it.each<[Outcome, number, string]>([
@@ -100,12 +108,16 @@ describe("invocationReply", () => {
     expect(reply.response.status).toBe(status);
     expect(reply.response.headers.get("content-type")).toMatch(/^application\/json/);
     expect(reply.response.headers.get(INVOCATION_ID_HEADER)).toBe("inv-3");
-    const body = await reply.response.json();
+    const body = await json(reply.response);
     expect(body.error).toMatchObject({ code, invocationId: "inv-3" });
   });
 
   it("keeps the tenant's error for the record but never sends its stack", async () => {
-    const error = { name: "Error", message: "db password is hunter2", stack: "Error: at handler (worker.js:3)" };
+    const error = {
+      name: "Error",
+      message: "db password is hunter2",
+      stack: "Error: at handler (worker.js:3)",
+    };
     const reply = invocationReply(result({ outcome: "exception", error }), "inv-4");
     expect(reply.error).toEqual(error);
     const text = await reply.response.text();

@@ -25,7 +25,13 @@ const NULL_BODY_STATUSES = new Set([204, 205, 304]);
  * Framing headers describe the connection to the runtime, not the bytes we send: Node frames the body itself, and a
  * wrong Content-Length from tenant code would corrupt the connection.
  */
-const FRAMING_HEADERS = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "upgrade"]);
+const FRAMING_HEADERS = new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "content-length",
+  "upgrade",
+]);
 
 /**
  * The response for `result`. Outcome ok → the function's response as is (minus framing headers) plus the
@@ -43,7 +49,11 @@ export function invocationReply(result: InvocationResult, invocationId: string):
         if (!FRAMING_HEADERS.has(name.toLowerCase())) headers.append(name, value);
       }
       headers.set(INVOCATION_ID_HEADER, invocationId);
-      const response = new Response(NULL_BODY_STATUSES.has(status) ? null : body, { status, statusText, headers });
+      const response = new Response(NULL_BODY_STATUSES.has(status) ? null : body, {
+        status,
+        statusText,
+        headers,
+      });
       return { response, outcome: "ok", status, error: undefined };
     } catch (cause) {
       // Invalid status, status text or header from tenant code: the Response constructor refuses it.

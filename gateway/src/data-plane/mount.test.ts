@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { resolveMount } from "./mount.js";
 
-const resolve = (url: string, host?: string, baseDomain = "localhost") => resolveMount(new URL(url), host, baseDomain);
+const resolve = (url: string, host?: string, baseDomain = "localhost") =>
+  resolveMount(new URL(url), host, baseDomain);
 
 describe("resolveMount", () => {
   it.each([
@@ -41,7 +42,11 @@ describe("resolveMount", () => {
   });
 
   it("prefers the host over a /fn/ path", () => {
-    expect(resolve("http://x/fn/a/b/c", "f.t.localhost")).toEqual({ tenant: "t", functionName: "f", path: "/fn/a/b/c" });
+    expect(resolve("http://x/fn/a/b/c", "f.t.localhost")).toEqual({
+      tenant: "t",
+      functionName: "f",
+      path: "/fn/a/b/c",
+    });
   });
 
   it("uses the URL's host when the request has no Host header", () => {
@@ -54,10 +59,15 @@ describe("resolveMount", () => {
     expect(resolve("http://x/", "api.acme.localhost", "fn.example.com")).toBeUndefined();
   });
 
-  it.each(["localhost", "localhost:8787", "default.localhost", "a.b.c.localhost", "[::1]:8787", "127.0.0.1", "xlocalhost"])(
-    "does not mount host %s",
-    (host) => {
-      expect(resolve("http://x/", host)).toBeUndefined();
-    },
-  );
+  it.each([
+    "localhost",
+    "localhost:8787",
+    "default.localhost",
+    "a.b.c.localhost",
+    "[::1]:8787",
+    "127.0.0.1",
+    "xlocalhost",
+  ])("does not mount host %s", (host) => {
+    expect(resolve("http://x/", host)).toBeUndefined();
+  });
 });

@@ -34,7 +34,11 @@ export class FakeRuntime implements Runtime {
 
   checkResult: (code: string) => CheckResult = () => ({ ok: true });
 
-  async invoke(version: VersionSpec, event: InvocationEvent, options: InvokeOptions = {}): Promise<InvocationResult> {
+  async invoke(
+    version: VersionSpec,
+    event: InvocationEvent,
+    options: InvokeOptions = {},
+  ): Promise<InvocationResult> {
     this.invocations.push({ version, event, options });
     const partial = await this.handler(version, event, options);
     return {

@@ -1,5 +1,5 @@
 // A gateway over the fakes with a tenant "default" and its key, and a small client for app.request.
-import { type Gateway, type GatewayOptions, createGateway } from "../gateway.js";
+import { createGateway, type Gateway, type GatewayOptions } from "../gateway.js";
 import { FakeRuntime } from "./fake-runtime.js";
 import { FakeStorage } from "./fake-storage.js";
 
@@ -51,7 +51,11 @@ export async function startHarness(
     if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
     const response = await gateway.app.request(path, init);
     const text = await response.text();
-    return { status: response.status, headers: response.headers, json: text === "" ? undefined : JSON.parse(text) };
+    return {
+      status: response.status,
+      headers: response.headers,
+      json: text === "" ? undefined : JSON.parse(text),
+    };
   };
 
   const deploy: Harness["deploy"] = async (name, code = "export default {}", config = undefined) => {
