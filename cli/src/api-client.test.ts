@@ -82,10 +82,13 @@ describe("SkiffClient.deployFunction", () => {
   });
 
   it("turns a platform error body into an ApiError with its code and message", async () => {
-    reply = { status: 400, body: JSON.stringify({ error: { code: "INVALID_CODE", message: "line 3: boom" } }) };
-    const error = await withClient("k", (c) => c.deployFunction("default", "x", { code: "", config: {} })).catch(
-      (e: unknown) => e,
-    );
+    reply = {
+      status: 400,
+      body: JSON.stringify({ error: { code: "INVALID_CODE", message: "line 3: boom" } }),
+    };
+    const error = await withClient("k", (c) =>
+      c.deployFunction("default", "x", { code: "", config: {} }),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 400, code: "INVALID_CODE", message: "line 3: boom" });
   });
@@ -98,9 +101,9 @@ describe("SkiffClient.deployFunction", () => {
 
   it("refuses a success answer without a version number", async () => {
     reply = { status: 201, body: JSON.stringify({ ok: true }) };
-    const error = await withClient("k", (c) => c.deployFunction("default", "x", { code: "", config: {} })).catch(
-      (e: unknown) => e,
-    );
+    const error = await withClient("k", (c) =>
+      c.deployFunction("default", "x", { code: "", config: {} }),
+    ).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "INVALID_ANSWER" });
   });
 });

@@ -121,7 +121,11 @@ export class SkiffClient implements SkiffApi {
     const parsed = parseJson(text);
     if (answer.statusCode >= 200 && answer.statusCode < 300) {
       if (parsed === undefined && text !== "") {
-        throw new ApiError(answer.statusCode, "INVALID_ANSWER", "the server answered with something other than JSON");
+        throw new ApiError(
+          answer.statusCode,
+          "INVALID_ANSWER",
+          "the server answered with something other than JSON",
+        );
       }
       return parsed;
     }

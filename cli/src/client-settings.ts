@@ -43,6 +43,9 @@ async function readKeyFile(path: string): Promise<string | undefined> {
     return (await readFile(path, "utf8")).trim() || undefined;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new CliError(`cannot read the key file ${path}: ${(error as Error).message}`, "set SKIFF_TOKEN instead");
+    throw new CliError(
+      `cannot read the key file ${path}: ${(error as Error).message}`,
+      "set SKIFF_TOKEN instead",
+    );
   }
 }

@@ -14,8 +14,10 @@ const API_HINTS: Record<string, string> = {
   TENANT_NOT_FOUND: "check --tenant; the operator creates tenants with POST /api/v1/tenants",
   FUNCTION_NOT_FOUND: "list functions with `skiff ls`, or deploy it with `skiff deploy <file> --name <name>`",
   INVALID_NAME: "names are 1-63 characters of a-z, 0-9 and '-', not starting or ending with '-'",
-  INVALID_CONFIG: "check --memory, --cpu-ms, --timeout, --concurrency and --var against the limits in DESIGN.md §5",
-  INVALID_CODE: "fix the module at the line shown; it must `export default { async fetch(request, env) { … } }`",
+  INVALID_CONFIG:
+    "check --memory, --cpu-ms, --timeout, --concurrency and --var against the limits in DESIGN.md §5",
+  INVALID_CODE:
+    "fix the module at the line shown; it must `export default { async fetch(request, env) { … } }`",
   CODE_TOO_LARGE: "a version's code is at most 10 MB; bundle and minify it",
   PAYLOAD_TOO_LARGE: "the request body is over the server's limit",
 };

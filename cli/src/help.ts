@@ -46,7 +46,8 @@ export function renderCommandHelp(command: Command<OptionSpecs>): string {
 
   if (command.examples.length > 0) {
     lines.push("Examples:");
-    for (const example of command.examples) lines.push(`  # ${example.description}`, `  ${example.command}`, "");
+    for (const example of command.examples)
+      lines.push(`  # ${example.description}`, `  ${example.command}`, "");
   }
   return lines.join("\n");
 }

@@ -91,13 +91,13 @@ describe("parseCommandArgs", () => {
 
 describe("parseIntegerOption", () => {
   it("parses whole numbers and passes absence through", () => {
-    expect(parseIntegerOption("memory", "64")).toBe(64);
-    expect(parseIntegerOption("memory", "0")).toBe(0);
-    expect(parseIntegerOption("memory", undefined)).toBeUndefined();
+    expect(parseIntegerOption("memory", "64", 128)).toBe(64);
+    expect(parseIntegerOption("memory", "0", 128)).toBe(0);
+    expect(parseIntegerOption("memory", undefined, 128)).toBeUndefined();
   });
 
   it.each(["", "abc", "1.5", "-3", "12MB", "1e3"])("refuses %j", (value) => {
-    const error = errorOf(() => parseIntegerOption("memory", value));
+    const error = errorOf(() => parseIntegerOption("memory", value, 128));
     expect(error.message).toBe(`--memory must be a whole number, got ${JSON.stringify(value)}`);
     expect(error.hint).toBe("e.g. --memory 128");
   });
@@ -105,10 +105,16 @@ describe("parseIntegerOption", () => {
 
 describe("parseVars", () => {
   it("splits on the first '=' so values may contain '='", () => {
-    expect(parseVars(["A=1", "URL=https://x/?a=b", "EMPTY="])).toEqual({ A: "1", URL: "https://x/?a=b", EMPTY: "" });
+    expect(parseVars(["A=1", "URL=https://x/?a=b", "EMPTY="])).toEqual({
+      A: "1",
+      URL: "https://x/?a=b",
+      EMPTY: "",
+    });
   });
 
   it.each(["NOVALUE", "=x"])("refuses %j", (pair) => {
-    expect(errorOf(() => parseVars([pair])).message).toBe(`--var expects KEY=VALUE, got ${JSON.stringify(pair)}`);
+    expect(errorOf(() => parseVars([pair])).message).toBe(
+      `--var expects KEY=VALUE, got ${JSON.stringify(pair)}`,
+    );
   });
 });

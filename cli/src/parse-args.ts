@@ -1,7 +1,13 @@
 // Turns argv into a command's typed option values with node:util parseArgs, and errors a person can act on.
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { CliError } from "./cli-error.js";
-import { type Command, type GlobalOptions, globalOptions, type OptionSpecs, type OptionValues } from "./command.js";
+import {
+  type Command,
+  type GlobalOptions,
+  globalOptions,
+  type OptionSpecs,
+  type OptionValues,
+} from "./command.js";
 
 export interface ParsedArgs<O extends OptionSpecs> {
   values: OptionValues<O & GlobalOptions>;
@@ -68,11 +74,18 @@ function cleanParseError(error: unknown): string {
   return first.replace(/\.$/, "");
 }
 
-/** Parses a whole-number option, e.g. `--memory 64`. */
-export function parseIntegerOption(flag: string, value: string | undefined): number | undefined {
+/** Parses a whole-number option, e.g. `--memory 64`; `example` is a sensible value shown in the hint. */
+export function parseIntegerOption(
+  flag: string,
+  value: string | undefined,
+  example: number,
+): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value.trim())) {
-    throw new CliError(`--${flag} must be a whole number, got ${JSON.stringify(value)}`, `e.g. --${flag} 128`);
+    throw new CliError(
+      `--${flag} must be a whole number, got ${JSON.stringify(value)}`,
+      `e.g. --${flag} ${example}`,
+    );
   }
   return Number(value.trim());
 }

@@ -5,7 +5,12 @@ import { invokeCommand } from "./commands/invoke.js";
 import { lsCommand } from "./commands/ls.js";
 import { serveCommand } from "./commands/serve.js";
 
-export const commands: readonly Command<OptionSpecs>[] = [serveCommand, deployCommand, invokeCommand, lsCommand];
+export const commands: readonly Command<OptionSpecs>[] = [
+  serveCommand,
+  deployCommand,
+  invokeCommand,
+  lsCommand,
+];
 
 export function findCommand(name: string): Command<OptionSpecs> | undefined {
   return commands.find((command) => command.name === name);

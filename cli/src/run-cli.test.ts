@@ -2,7 +2,13 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { DeployRequest, FunctionSummary, InvokeRequest, InvokeResponse, SkiffApi } from "./api-client.js";
+import type {
+  DeployRequest,
+  FunctionSummary,
+  InvokeRequest,
+  InvokeResponse,
+  SkiffApi,
+} from "./api-client.js";
 import { ApiError, ServerUnreachableError } from "./api-error.js";
 import type { ClientSettings } from "./client-settings.js";
 import type { CommandContext } from "./command.js";
@@ -148,7 +154,9 @@ describe("deploy", () => {
         },
       },
     ]);
-    expect(stdout).toBe("Deployed my-api version 1 to tenant acme.\n  curl http://127.0.0.1:8787/fn/acme/my-api\n");
+    expect(stdout).toBe(
+      "Deployed my-api version 1 to tenant acme.\n  curl http://127.0.0.1:8787/fn/acme/my-api\n",
+    );
     expect(client.closed).toBe(1);
     expect(settingsSeen[0]).toMatchObject({ url: "http://127.0.0.1:8787", token: "sk_test" });
   });
@@ -278,7 +286,9 @@ describe("ls", () => {
   });
 
   it("says how to deploy when there is nothing", async () => {
-    expect((await cli(["ls"])).stdout).toContain("No functions in tenant default. Deploy one with: skiff deploy");
+    expect((await cli(["ls"])).stdout).toContain(
+      "No functions in tenant default. Deploy one with: skiff deploy",
+    );
   });
 
   it("prints the list as JSON with --json", async () => {

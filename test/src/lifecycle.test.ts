@@ -61,7 +61,12 @@ describe("a function's life", () => {
     expect(JSON.parse(second.text)).toMatchObject({ method: "GET", path: "/two" });
 
     const [older, newer] = await records("counter", 2);
-    expect(older).toMatchObject({ id: first.headers["x-skiff-invocation-id"], cold: true, outcome: "ok", version: 1 });
+    expect(older).toMatchObject({
+      id: first.headers["x-skiff-invocation-id"],
+      cold: true,
+      outcome: "ok",
+      version: 1,
+    });
     expect(newer).toMatchObject({ id: second.headers["x-skiff-invocation-id"], cold: false, outcome: "ok" });
     expect(newer?.status).toBe(200);
     expect(newer?.wallMs).toBeGreaterThanOrEqual(0);

@@ -1,4 +1,5 @@
 // The admin API and the data plane of a running server, over real HTTP (undici), as test helpers.
+import type { Readable } from "node:stream";
 import { request } from "undici";
 import type { SkiffServer } from "./skiff-server.js";
 
@@ -7,13 +8,14 @@ export interface Answer {
   headers: Record<string, string | string[] | undefined>;
   text: string;
   /** The parsed body, or undefined when it is not JSON. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read answers field by field and assert each; a JSON type would only add casts
   json: any;
 }
 
 export interface CallOptions {
   method?: string;
   headers?: Record<string, string>;
-  body?: string | Uint8Array;
+  body?: string | Uint8Array | Readable;
 }
 
 /** One HTTP request; any status is returned, never thrown. */
@@ -53,7 +55,11 @@ export class AdminClient {
     if (this.token !== undefined) all.authorization = `Bearer ${this.token}`;
     if (body !== undefined && typeof body !== "string") all["content-type"] = "application/json";
     const payload = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
-    return call(`${this.server.url}/api/v1${path}`, { method, headers: all, ...(payload ? { body: payload } : {}) });
+    return call(`${this.server.url}/api/v1${path}`, {
+      method,
+      headers: all,
+      ...(payload ? { body: payload } : {}),
+    });
   }
 
   deploy(name: string, code: string, config?: FunctionConfig, tenant = "default"): Promise<Answer> {
@@ -81,7 +87,13 @@ export class AdminClient {
 }
 
 /** Calls a function through `/fn/{tenant}/{name}{path}`. */
-export function invoke(server: SkiffServer, name: string, path = "", options: CallOptions = {}, tenant = "default") {
+export function invoke(
+  server: SkiffServer,
+  name: string,
+  path = "",
+  options: CallOptions = {},
+  tenant = "default",
+) {
   return call(`${server.url}/fn/${tenant}/${name}${path}`, options);
 }
 

@@ -46,7 +46,9 @@ export interface StartOptions {
 export async function startSkiff(options: StartOptions = {}): Promise<SkiffServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "skiff-e2e-")));
   const adminToken =
-    options.adminToken === null ? undefined : (options.adminToken ?? `sk_admin_${randomBytes(16).toString("hex")}`);
+    options.adminToken === null
+      ? undefined
+      : (options.adminToken ?? `sk_admin_${randomBytes(16).toString("hex")}`);
   const env: NodeJS.ProcessEnv = { ...process.env, SKIFF_LOG_LEVEL: "warn" };
   delete env.SKIFF_ADMIN_TOKEN;
   delete env.SKIFF_DATA_DIR;
@@ -66,12 +68,18 @@ export async function startSkiff(options: StartOptions = {}): Promise<SkiffServe
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
   const cleanup = async () => {
-    if (!options.keepDataDir && options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
+    if (!options.keepDataDir && options.dataDir === undefined)
+      await rm(dataDir, { recursive: true, force: true });
   };
 
   let url: string;
   try {
-    url = await waitForListening(child, exited, () => stdout, () => stderr);
+    url = await waitForListening(
+      child,
+      exited,
+      () => stdout,
+      () => stderr,
+    );
   } catch (error) {
     child.kill("SIGKILL");
     await exited;
@@ -107,7 +115,9 @@ function waitForListening(
   return new Promise((resolve, reject) => {
     const describe = () => `\n--- stdout\n${stdout()}\n--- stderr\n${stderr()}`;
     const timer = setTimeout(() => {
-      reject(new Error(`skiff serve did not print its listening line within ${START_DEADLINE_MS} ms${describe()}`));
+      reject(
+        new Error(`skiff serve did not print its listening line within ${START_DEADLINE_MS} ms${describe()}`),
+      );
     }, START_DEADLINE_MS);
     const check = () => {
       const match = LISTENING.exec(stdout());

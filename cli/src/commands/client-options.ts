@@ -7,5 +7,11 @@ export const clientOptions = {
     placeholder: "<url>",
     description: "server address (default: $SKIFF_URL, else http://127.0.0.1:8787)",
   },
-  tenant: { type: "string", short: "t", default: "default", placeholder: "<tenant>", description: "tenant name" },
+  tenant: {
+    type: "string",
+    short: "t",
+    default: "default",
+    placeholder: "<tenant>",
+    description: "tenant name",
+  },
 } as const satisfies OptionSpecs;

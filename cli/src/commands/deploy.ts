@@ -24,14 +24,25 @@ export const deployCommand = defineCommand({
       description: "function name, a-z 0-9 and '-' (default: the file name without extension)",
     },
     memory: { type: "string", placeholder: "<MB>", description: "memory limit in MB (16-2048; default 128)" },
-    "cpu-ms": { type: "string", placeholder: "<ms>", description: "CPU time per invocation in ms (default 30000)" },
+    "cpu-ms": {
+      type: "string",
+      placeholder: "<ms>",
+      description: "CPU time per invocation in ms (default 30000)",
+    },
     timeout: { type: "string", placeholder: "<ms>", description: "wall-clock timeout in ms (default 3000)" },
-    concurrency: { type: "string", placeholder: "<n>", description: "parallel invocations (1-1000; default 10)" },
+    concurrency: {
+      type: "string",
+      placeholder: "<n>",
+      description: "parallel invocations (1-1000; default 10)",
+    },
     var: { type: "string", multiple: true, placeholder: "<KEY=VALUE>", description: "a variable in env" },
     ...clientOptions,
   },
   examples: [
-    { description: "deploy the hello example as function 'hello'", command: "skiff deploy examples/hello.js" },
+    {
+      description: "deploy the hello example as function 'hello'",
+      command: "skiff deploy examples/hello.js",
+    },
     {
       description: "deploy with limits and a variable",
       command: "skiff deploy api.js --name api --memory 64 --cpu-ms 50 --timeout 1000 --var GREETING=hi",
@@ -83,10 +94,10 @@ function buildConfig(values: {
   var: string[];
 }): FunctionConfigInput {
   const config: FunctionConfigInput = {};
-  const memoryMb = parseIntegerOption("memory", values.memory);
-  const cpuMs = parseIntegerOption("cpu-ms", values["cpu-ms"]);
-  const timeoutMs = parseIntegerOption("timeout", values.timeout);
-  const concurrency = parseIntegerOption("concurrency", values.concurrency);
+  const memoryMb = parseIntegerOption("memory", values.memory, 128);
+  const cpuMs = parseIntegerOption("cpu-ms", values["cpu-ms"], 50);
+  const timeoutMs = parseIntegerOption("timeout", values.timeout, 1000);
+  const concurrency = parseIntegerOption("concurrency", values.concurrency, 10);
   if (memoryMb !== undefined) config.memoryMb = memoryMb;
   if (cpuMs !== undefined) config.cpuMs = cpuMs;
   if (timeoutMs !== undefined) config.timeoutMs = timeoutMs;

@@ -24,14 +24,31 @@ export const invokeCommand = defineCommand({
       description: "request body; @file reads it from a file (implies -X POST)",
     },
     method: { type: "string", short: "X", placeholder: "<method>", description: "HTTP method (default GET)" },
-    path: { type: "string", default: "/", placeholder: "<path>", description: "path and query below the function" },
-    header: { type: "string", short: "H", multiple: true, placeholder: "<'Name: value'>", description: "a header" },
+    path: {
+      type: "string",
+      default: "/",
+      placeholder: "<path>",
+      description: "path and query below the function",
+    },
+    header: {
+      type: "string",
+      short: "H",
+      multiple: true,
+      placeholder: "<'Name: value'>",
+      description: "a header",
+    },
     ...clientOptions,
   },
   examples: [
     { description: "call the hello example", command: "skiff invoke hello" },
-    { description: "send a JSON body", command: `skiff invoke echo -d '{"n":1}' -H 'content-type: application/json'` },
-    { description: "call a path with a query, as PUT", command: "skiff invoke api -X PUT --path '/items/7?dry=1'" },
+    {
+      description: "send a JSON body",
+      command: `skiff invoke echo -d '{"n":1}' -H 'content-type: application/json'`,
+    },
+    {
+      description: "call a path with a query, as PUT",
+      command: "skiff invoke api -X PUT --path '/items/7?dry=1'",
+    },
     { description: "see status and headers as JSON", command: "skiff invoke hello --json" },
   ],
   async run({ values, positionals, context }) {
@@ -84,7 +101,10 @@ function parseHeaders(lines: string[]): Record<string, string> {
     const colon = line.indexOf(":");
     const name = line.slice(0, colon).trim();
     if (colon <= 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-      throw new CliError(`-H expects 'Name: value', got ${JSON.stringify(line)}`, "e.g. -H 'content-type: text/plain'");
+      throw new CliError(
+        `-H expects 'Name: value', got ${JSON.stringify(line)}`,
+        "e.g. -H 'content-type: text/plain'",
+      );
     }
     headers[name.toLowerCase()] = line.slice(colon + 1).trim();
   }

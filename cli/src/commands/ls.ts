@@ -23,7 +23,9 @@ export const lsCommand = defineCommand({
         return 0;
       }
       if (functions.length === 0) {
-        context.stdout(`No functions in tenant ${values.tenant}. Deploy one with: skiff deploy <file> --name <name>\n`);
+        context.stdout(
+          `No functions in tenant ${values.tenant}. Deploy one with: skiff deploy <file> --name <name>\n`,
+        );
         return 0;
       }
       const rows = functions.map((f) => [
@@ -42,5 +44,11 @@ export const lsCommand = defineCommand({
 function formatTable(header: string[], rows: string[][]): string {
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? "").length)));
-  return all.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd()).join("\n") + "\n";
+  const lines = all.map((row) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd(),
+  );
+  return `${lines.join("\n")}\n`;
 }

@@ -20,8 +20,19 @@ export const serveCommand = defineCommand({
     "Logs are JSON lines on stderr (level: SKIFF_LOG_LEVEL, default info).",
   positionals: [],
   options: {
-    port: { type: "string", short: "p", default: "8787", placeholder: "<port>", description: "port; 0 picks a free one" },
-    host: { type: "string", default: "127.0.0.1", placeholder: "<host>", description: "address to listen on" },
+    port: {
+      type: "string",
+      short: "p",
+      default: "8787",
+      placeholder: "<port>",
+      description: "port; 0 picks a free one",
+    },
+    host: {
+      type: "string",
+      default: "127.0.0.1",
+      placeholder: "<host>",
+      description: "address to listen on",
+    },
     "data-dir": {
       type: "string",
       placeholder: "<dir>",
@@ -31,17 +42,27 @@ export const serveCommand = defineCommand({
   },
   examples: [
     { description: "start with the example functions deployed", command: "skiff serve --examples" },
-    { description: "listen on all interfaces, data elsewhere", command: "skiff serve --host 0.0.0.0 --data-dir /var/lib/skiff" },
-    { description: "a throwaway server on a free port", command: "skiff serve --port 0 --data-dir $(mktemp -d)" },
+    {
+      description: "listen on all interfaces, data elsewhere",
+      command: "skiff serve --host 0.0.0.0 --data-dir /var/lib/skiff",
+    },
+    {
+      description: "a throwaway server on a free port",
+      command: "skiff serve --port 0 --data-dir $(mktemp -d)",
+    },
   ],
   async run({ values, context }) {
-    const port = parseIntegerOption("port", values.port) as number;
-    if (port > 65_535) throw new CliError(`--port ${port} is not a TCP port`, "use 1-65535, or 0 for a free port");
-    const dataDir = resolve(context.cwd, values["data-dir"] ?? context.env.SKIFF_DATA_DIR ?? DEFAULT_DATA_DIR);
+    const port = parseIntegerOption("port", values.port, 8787) as number;
+    if (port > 65_535)
+      throw new CliError(`--port ${port} is not a TCP port`, "use 1-65535, or 0 for a free port");
+    const dataDir = resolve(
+      context.cwd,
+      values["data-dir"] ?? context.env.SKIFF_DATA_DIR ?? DEFAULT_DATA_DIR,
+    );
 
     // Loaded here so the client commands do not pay for SQLite, the runtime and the gateway.
     const { startServer } = await import("../server/start-server.js");
-    const { pino } = await import("pino");
+    const { pino, destination } = await import("pino");
     const server = await startServer({
       port,
       host: values.host,
@@ -49,7 +70,7 @@ export const serveCommand = defineCommand({
       adminToken: context.env.SKIFF_ADMIN_TOKEN,
       examplesDir: values.examples ? EXAMPLES_DIR : undefined,
       // JSON logs on stderr keep stdout for what a person (or a script, with --json) reads.
-      logger: pino({ level: context.env.SKIFF_LOG_LEVEL ?? "info" }, pino.destination({ dest: 2, sync: true })),
+      logger: pino({ level: context.env.SKIFF_LOG_LEVEL ?? "info" }, destination({ dest: 2, sync: true })),
     });
     const say = values.json
       ? (event: Record<string, unknown>) => context.stdout(`${JSON.stringify(event)}\n`)

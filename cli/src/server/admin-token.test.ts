@@ -35,7 +35,11 @@ describe("resolveAdminToken", () => {
     });
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     expect(await readFile(path, "utf8")).toBe("sk_generated_1\n");
-    expect(await resolveAdminToken("", dataDir, newKey)).toEqual({ token: "sk_generated_1", source: "file", path });
+    expect(await resolveAdminToken("", dataDir, newKey)).toEqual({
+      token: "sk_generated_1",
+      source: "file",
+      path,
+    });
     expect(generated).toBe(1);
   });
 });

@@ -36,7 +36,12 @@ describe("deployExamples", () => {
   it("deploys each .js file through the admin API as the operator, named after the file", async () => {
     await writeFile(join(dir, "examples", "hello.js"), "export default 1");
     await writeFile(join(dir, "examples", "README.md"), "not code");
-    const results = await deployExamples({ app, adminToken: "sk_admin", storage, dir: join(dir, "examples") });
+    const results = await deployExamples({
+      app,
+      adminToken: "sk_admin",
+      storage,
+      dir: join(dir, "examples"),
+    });
 
     expect(results).toEqual([{ name: "hello", file: "hello.js", status: "deployed", version: 1 }]);
     expect(requests).toHaveLength(1);
@@ -65,11 +70,18 @@ describe("deployExamples", () => {
       config: resolveFunctionConfig(),
     });
     await writeFile(join(dir, "examples", "Bad Name.js"), "x");
-    answer = () => Response.json({ error: { code: "INVALID_CODE", message: "line 1: nope" } }, { status: 400 });
+    answer = () =>
+      Response.json({ error: { code: "INVALID_CODE", message: "line 1: nope" } }, { status: 400 });
 
     const results = await deployExamples({ app, adminToken: "k", storage, dir: join(dir, "examples") });
     expect(results).toEqual([
-      { name: "Bad Name", file: "Bad Name.js", status: "skipped", version: undefined, reason: "not a valid function name" },
+      {
+        name: "Bad Name",
+        file: "Bad Name.js",
+        status: "skipped",
+        version: undefined,
+        reason: "not a valid function name",
+      },
       { name: "hello", file: "hello.js", status: "skipped", version: undefined, reason: "line 1: nope" },
     ]);
     expect(requests.map((r) => r.path)).toEqual(["/api/v1/tenants/default/functions/hello"]);

@@ -34,7 +34,13 @@ export async function deployExamples(options: {
   for (const file of files) {
     const name = basename(file, ".js");
     if (!isValidName(name)) {
-      results.push({ name, file, status: "skipped", version: undefined, reason: "not a valid function name" });
+      results.push({
+        name,
+        file,
+        status: "skipped",
+        version: undefined,
+        reason: "not a valid function name",
+      });
       continue;
     }
     const code = await readFile(join(options.dir, file), "utf8");

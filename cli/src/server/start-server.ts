@@ -68,7 +68,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const examples =
       options.examplesDir === undefined
         ? []
-        : await deployExamples({ app: gateway.app, adminToken: adminToken.token, storage, dir: options.examplesDir });
+        : await deployExamples({
+            app: gateway.app,
+            adminToken: adminToken.token,
+            storage,
+            dir: options.examplesDir,
+          });
 
     const server = createAdaptorServer({ fetch: gateway.app.fetch }) as Server;
     await listen(server, options.port, options.host);
@@ -104,7 +109,9 @@ function listen(server: Server, port: number, host: string): Promise<void> {
           ),
         );
       } else if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND") {
-        reject(new CliError(`cannot listen on ${host}: no such local address`, "use --host 127.0.0.1 or 0.0.0.0"));
+        reject(
+          new CliError(`cannot listen on ${host}: no such local address`, "use --host 127.0.0.1 or 0.0.0.0"),
+        );
       } else {
         reject(error);
       }
