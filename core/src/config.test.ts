@@ -20,6 +20,7 @@ describe("function config", () => {
       timeoutMs: 3000,
       concurrency: 10,
       vars: {},
+      allowedHosts: [],
     });
   });
 

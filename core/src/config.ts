@@ -25,6 +25,11 @@ export const functionConfigInputSchema = z.strictObject({
       message: `at most ${LIMITS.envVarCount} variables`,
     })
     .optional(),
+  /**
+   * Extra hosts this function may fetch even though the egress policy refuses them by default
+   * (`"api.internal:8443"`, `"10.1.2.3"`, `"10.0.0.0/8"`). Validated by the runtime's egress policy.
+   */
+  allowedHosts: z.array(z.string().min(1).max(255)).max(100).optional(),
 });
 
 export type FunctionConfigInput = z.infer<typeof functionConfigInputSchema>;
@@ -37,6 +42,7 @@ export interface FunctionConfig {
   timeoutMs: number;
   concurrency: number;
   vars: Record<string, string>;
+  allowedHosts: string[];
 }
 
 /** Fills defaults and clamps the CPU limit to the wall-clock timeout (a CPU budget past it could never be used). */
@@ -48,6 +54,7 @@ export function resolveFunctionConfig(input: FunctionConfigInput = {}): Function
     timeoutMs,
     concurrency: input.concurrency ?? LIMITS.concurrency.default,
     vars: { ...(input.vars ?? {}) },
+    allowedHosts: [...(input.allowedHosts ?? [])],
   };
 }
 

@@ -5,3 +5,4 @@ export * from "./invocation.js";
 export * from "./limits.js";
 export * from "./names.js";
 export * from "./outcome.js";
+export * from "./code-bundle.js";

@@ -4,6 +4,7 @@ import { drainLogs } from "./console.js";
 import { Body } from "./fetch/body.js";
 import { Request } from "./fetch/request.js";
 import { Response } from "./fetch/response.js";
+import { resetHostCalls } from "./host.js";
 import { inspect } from "./inspect.js";
 import { resetTimers } from "./timers.js";
 
@@ -54,6 +55,7 @@ function toPlainError(error: unknown): PlainError {
 
 function finish(result: Omit<PlainResult, "logs" | "droppedLogLines">): PlainResult {
   resetTimers();
+  resetHostCalls();
   const { logs, dropped } = drainLogs();
   return { ...result, logs, droppedLogLines: dropped };
 }

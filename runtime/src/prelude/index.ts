@@ -5,6 +5,7 @@ import "./host.js";
 import "./encoding.js";
 import "./globals.js";
 import { dispatch, setup } from "./dispatch.js";
+import { settleHostCall } from "./host.js";
 import { fireTimer } from "./timers.js";
 
-(globalThis as Record<string, unknown>).__skiffInternal = { setup, dispatch, fireTimer };
+(globalThis as Record<string, unknown>).__skiffInternal = { setup, dispatch, fireTimer, settleHostCall };

@@ -19,6 +19,12 @@ export interface SandboxResult {
   droppedLogLines: number;
 }
 
+/**
+ * Asynchronous host work an invocation may start from the isolate (`callHost(name, args)` in the prelude).
+ * Arguments are untrusted copies from the isolate: each handler validates them. The result must be plain data.
+ */
+export type HostCallHandlers = Record<string, (args: unknown, signal: AbortSignal) => Promise<unknown>>;
+
 export class Sandbox {
   readonly memoryMb: number;
   readonly isolate: ivm.Isolate;
@@ -29,7 +35,10 @@ export class Sandbox {
   #setup: ivm.Reference<(namespace: unknown, vars: unknown) => void> | undefined;
   #dispatch: ivm.Reference<(event: unknown) => Promise<unknown>> | undefined;
   #fireTimer: ivm.Reference<(id: number) => void> | undefined;
+  #settleHostCall: ivm.Reference<(id: number, ok: boolean, value: unknown) => void> | undefined;
   #timers = new Map<number, NodeJS.Timeout>();
+  /** Host calls of the running invocation; aborted when it ends. */
+  #hostCalls: { handlers: HostCallHandlers; abort: AbortController } | undefined;
 
   constructor(memoryMb: number) {
     this.memoryMb = memoryMb;
@@ -58,11 +67,14 @@ export class Sandbox {
   async prepare(): Promise<void> {
     const context = await this.isolate.createContext();
     await context.evalClosure(
-      "globalThis.__skiffHost = { randomBytes: $0, scheduleTimer: $1, cancelTimer: $2 };",
+      "globalThis.__skiffHost = { randomBytes: $0, scheduleTimer: $1, cancelTimer: $2, call: $3 };",
       [
         new ivm.Callback((length: unknown) => this.#randomBytes(length)),
         new ivm.Callback((id: unknown, delay: unknown) => this.#scheduleTimer(id, delay), { ignored: true }),
         new ivm.Callback((id: unknown) => this.#cancelTimer(id), { ignored: true }),
+        new ivm.Callback((id: unknown, name: unknown, args: unknown) => this.#startHostCall(id, name, args), {
+          ignored: true,
+        }),
       ],
     );
     const prelude = await this.isolate.compileScript(preludeSource(), {
@@ -77,6 +89,7 @@ export class Sandbox {
     this.#setup = await internal.get("setup", { reference: true });
     this.#dispatch = await internal.get("dispatch", { reference: true });
     this.#fireTimer = await internal.get("fireTimer", { reference: true });
+    this.#settleHostCall = await internal.get("settleHostCall", { reference: true });
     internal.release();
     await context.global.delete("__skiffInternal");
     this.#context = context;
@@ -122,11 +135,14 @@ export class Sandbox {
       return toSandboxResult(raw);
     } finally {
       this.#clearTimers();
+      this.#hostCalls?.abort.abort();
+      this.#hostCalls = undefined;
     }
   }
 
   dispose(): void {
     this.#clearTimers();
+    this.#hostCalls?.abort.abort();
     if (!this.isolate.isDisposed) this.isolate.dispose();
   }
 
@@ -147,6 +163,30 @@ export class Sandbox {
       if (!this.isolate.isDisposed) this.#fireTimer?.applyIgnored(undefined, [id as number]);
     }, ms);
     this.#timers.set(id as number, timer);
+  }
+
+  #startHostCall(id: unknown, name: unknown, args: unknown): void {
+    if (!Number.isInteger(id)) return;
+    const calls = this.#hostCalls;
+    const settle = (ok: boolean, value: unknown) => {
+      // Only the invocation that started the call may see its answer.
+      if (this.#hostCalls !== calls || calls === undefined || this.isolate.isDisposed) return;
+      this.#settleHostCall
+        ?.apply(undefined, [id as number, ok, value], { arguments: { copy: true } })
+        .catch(() => {});
+    };
+    const handler =
+      typeof name === "string" && calls !== undefined
+        ? Object.hasOwn(calls.handlers, name) && calls.handlers[name]
+        : undefined;
+    if (!handler || calls === undefined) {
+      settle(false, `${String(name)} is not available here`);
+      return;
+    }
+    handler(args, calls.abort.signal).then(
+      (value) => settle(true, value),
+      (error: unknown) => settle(false, error instanceof Error ? error.message : String(error)),
+    );
   }
 
   #cancelTimer(id: unknown): void {
