@@ -10,10 +10,20 @@ export interface ClientOptions {
   dispatcher?: Dispatcher;
 }
 
-export interface DeployRequest {
-  code: string;
+/** A module of a `modules` upload: UTF-8 text, or bytes as base64 (the only form for `.wasm`). */
+export type DeployModule = string | { base64: string };
+
+/**
+ * The body of a deploy: one module as `code` (main `index.js` unless `main` names it), or several as `modules`
+ * with `main`; `secrets` are stored with the version and never come back.
+ */
+export type DeployRequest = (
+  | { code: string; main?: string; modules?: never }
+  | { modules: Record<string, DeployModule>; main: string; code?: never }
+) & {
   config: FunctionConfigInput;
-}
+  secrets?: Record<string, string>;
+};
 
 export interface DeployResult {
   function: { name: string } & Record<string, unknown>;

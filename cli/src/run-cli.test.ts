@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -168,6 +168,50 @@ describe("deploy", () => {
     expect(client.deploys[0]).toMatchObject({ tenant: "default", name: "hello", input: { config: {} } });
     expect(JSON.parse(stdout)).toEqual({ function: { name: "hello" }, version: { number: 1 } });
     expect(settingsSeen[0]?.url).toBe("http://s:1");
+  });
+
+  it("sends --secret values with the deploy and never prints them", async () => {
+    await writeFile(join(cwd, "api.js"), "export default {}\n");
+    const { code, stdout, stderr } = await cli([
+      "deploy",
+      "api.js",
+      "--secret",
+      "TOKEN=hunter2=x",
+      "--secret",
+      "KEY=k",
+      "--var",
+      "MODE=prod",
+    ]);
+    expect(code).toBe(0);
+    expect(client.deploys[0]?.input).toEqual({
+      code: "export default {}\n",
+      config: { vars: { MODE: "prod" } },
+      secrets: { TOKEN: "hunter2=x", KEY: "k" },
+    });
+    expect(stdout + stderr).not.toContain("hunter2");
+  });
+
+  it("refuses a malformed --secret before calling the server", async () => {
+    await writeFile(join(cwd, "api.js"), "export default {}\n");
+    const { code, stderr } = await cli(["deploy", "api.js", "--secret", "hunter2"]);
+    expect(code).toBe(1);
+    expect(stderr).toContain("--secret expects NAME=VALUE");
+    expect(stderr).not.toContain("hunter2");
+    expect(settingsSeen).toEqual([]);
+  });
+
+  it("bundles a project directory and uploads it as modules named after the project", async () => {
+    await mkdir(join(cwd, "proj", "src"), { recursive: true });
+    await writeFile(join(cwd, "proj", "package.json"), '{"name": "proj-api"}');
+    await writeFile(join(cwd, "proj", "src", "index.ts"), 'import { v } from "./v";\nexport default { v };');
+    await writeFile(join(cwd, "proj", "src", "v.ts"), "export const v: number = 42;");
+    const { code, stdout } = await cli(["deploy", "proj"]);
+    expect(code).toBe(0);
+    expect(client.deploys[0]).toMatchObject({
+      name: "proj-api",
+      input: { main: "index.js", modules: { "index.js": expect.stringContaining("42") }, config: {} },
+    });
+    expect(stdout).toContain("Deployed proj-api version 1 to tenant default (bundle of 2 files).");
   });
 
   it("asks for --name when the file name is not a valid function name", async () => {

@@ -31,7 +31,10 @@ export const codeModuleSchema = z.strictObject({
 export const codeBundleSchema = z
   .strictObject({
     main: z.string(),
-    modules: z.record(z.string().regex(MODULE_PATH, "module paths are relative, without '.' or '..' segments"), codeModuleSchema),
+    modules: z.record(
+      z.string().regex(MODULE_PATH, "module paths are relative, without '.' or '..' segments"),
+      codeModuleSchema,
+    ),
   })
   .refine((bundle) => Object.hasOwn(bundle.modules, bundle.main), {
     message: "main must name one of the modules",

@@ -44,13 +44,57 @@ describe("function config", () => {
     [{ concurrency: 1.5 }, "concurrency"],
     [{ cpuMs: "100" }, "cpuMs"],
     [{ vars: { "1BAD": "x" } }, "vars"],
-    [{ vars: { OK: 5 } }, "vars"],
+    [{ vars: { OK: undefined } }, "vars.OK"],
+    [{ vars: { OK: Number.NaN } }, "vars.OK"],
+    [{ vars: { OK: () => 1 } }, "vars.OK"],
+    [{ vars: { OK: new Date(0) } }, "vars.OK"],
+    [{ vars: { OK: [1, undefined] } }, "vars.OK"],
     [{ vars: { BIG: "x".repeat(5 * 1024 + 1) } }, "vars"],
+    [{ vars: { "A-B": "x" } }, "vars"],
+    [{ vars: { ["A".repeat(129)]: "x" } }, "vars"],
+    [{ vars: ["x"] }, "vars"],
     [[1, 2], ""],
   ])("refuses %j", (input, field) => {
     const error = configError(input);
     expect(error.code).toBe("INVALID_CONFIG");
     expect(error.message).toContain(field);
+  });
+
+  it("accepts JSON values as variables and keeps them as given", () => {
+    const vars = {
+      TEXT: "plain",
+      EMPTY: "",
+      NUMBER: 42.5,
+      FLAG: false,
+      NOTHING: null,
+      LIST: [1, "two", { three: 3 }],
+      SETTINGS: { nested: { deep: [true] }, unicode: "ünï" },
+    };
+    const config = parseFunctionConfig({ vars });
+    expect(config.vars).toEqual(vars);
+    expect(config.vars.NUMBER).toBe(42.5);
+    expect(config.vars.TEXT).toBe("plain");
+  });
+
+  it("counts a JSON variable's size as its JSON text", () => {
+    const atLimit = { DATA: "x".repeat(5 * 1024) };
+    expect(parseFunctionConfig({ vars: atLimit }).vars).toEqual(atLimit);
+    // JSON.stringify adds the two quotes, so the same string inside an array is over the limit.
+    expect(configError({ vars: { DATA: ["x".repeat(5 * 1024)] } }).message).toContain("5120 bytes");
+    expect(configError({ vars: { LIST: Array.from({ length: 3000 }, () => 1) } }).message).toContain(
+      "vars.LIST",
+    );
+  });
+
+  it("refuses a __proto__ variable instead of silently dropping it", () => {
+    const error = configError({ vars: JSON.parse('{"__proto__": "x", "OK": "y"}') });
+    expect(error.message).toContain("__proto__");
+  });
+
+  it("refuses JSON nested deeper than 64 levels without overflowing the stack", () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(configError({ vars: { DEEP: deep } }).message).toContain("vars.DEEP");
   });
 
   it("refuses more than 128 variables", () => {

@@ -1,10 +1,41 @@
 // The function configuration schema: validated at the edge, resolved to concrete limits before it is stored.
 import { z } from "zod";
+import { BINDING_NAME_RULE, isValidBindingName } from "./binding-names.js";
 import { SkiffError } from "./errors.js";
+import { isJsonValue, type JsonValue } from "./json-value.js";
 import { LIMITS } from "./limits.js";
 
-const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const utf8 = new TextEncoder();
+
+/** A string var counts its own bytes; a JSON var the bytes of its JSON text, which is what `env` gets parsed. */
+export function varValueBytes(value: JsonValue): number {
+  return utf8.encode(typeof value === "string" ? value : JSON.stringify(value)).byteLength;
+}
+
+const varValueSchema = z
+  .custom<JsonValue>((value) => isJsonValue(value), {
+    message: "a variable is a string or a JSON value (object, array, number, boolean or null)",
+  })
+  .refine((value) => !isJsonValue(value) || varValueBytes(value) <= LIMITS.envVarBytes, {
+    message: `a variable's value is at most ${LIMITS.envVarBytes} bytes (JSON values: as JSON text)`,
+  });
+
+// zod drops a `__proto__` key from a record without a word; refuse it before, so nothing is silently lost.
+const varsSchema = z
+  .custom<Record<string, unknown>>(
+    (value) => typeof value !== "object" || value === null || !Object.hasOwn(value, "__proto__"),
+    { message: `"__proto__" is not a variable name: ${BINDING_NAME_RULE}` },
+  )
+  .pipe(
+    z
+      .record(
+        z.string().refine(isValidBindingName, { message: `variable ${BINDING_NAME_RULE}` }),
+        varValueSchema,
+      )
+      .refine((vars) => Object.keys(vars).length <= LIMITS.envVarCount, {
+        message: `at most ${LIMITS.envVarCount} variables`,
+      }),
+  );
 
 const intInRange = (range: { min: number; max: number }) => z.number().int().min(range.min).max(range.max);
 
@@ -14,17 +45,8 @@ export const functionConfigInputSchema = z.strictObject({
   cpuMs: intInRange(LIMITS.cpuMs).optional(),
   timeoutMs: intInRange(LIMITS.timeoutMs).optional(),
   concurrency: intInRange(LIMITS.concurrency).optional(),
-  vars: z
-    .record(
-      z.string().regex(ENV_VAR_NAME, "variable names are letters, digits and '_', not starting with a digit"),
-      z.string().refine((v) => utf8.encode(v).byteLength <= LIMITS.envVarBytes, {
-        message: `a variable's value is at most ${LIMITS.envVarBytes} bytes`,
-      }),
-    )
-    .refine((vars) => Object.keys(vars).length <= LIMITS.envVarCount, {
-      message: `at most ${LIMITS.envVarCount} variables`,
-    })
-    .optional(),
+  /** `env.NAME` values: a string, or a JSON value that `env` holds parsed. */
+  vars: varsSchema.optional(),
   /**
    * Extra hosts this function may fetch even though the egress policy refuses them by default
    * (`"api.internal:8443"`, `"10.1.2.3"`, `"10.0.0.0/8"`). Validated by the runtime's egress policy.
@@ -41,7 +63,8 @@ export interface FunctionConfig {
   cpuMs: number;
   timeoutMs: number;
   concurrency: number;
-  vars: Record<string, string>;
+  /** Strings stay strings; JSON values (objects, arrays, numbers, booleans, null) reach `env` parsed. */
+  vars: Record<string, string | JsonValue>;
   allowedHosts: string[];
 }
 

@@ -14,9 +14,42 @@ export interface HttpEvent {
   url: string;
   headers: HeaderList;
   body: Uint8Array | null;
+  /** The client's address, for Lambda's `requestContext.http.sourceIp`. */
+  clientIp?: string;
 }
 
-export type InvocationEvent = HttpEvent;
+/** A direct invoke with a JSON payload (Lambda's Invoke API). */
+export interface InvokeEvent {
+  kind: "invoke";
+  payload: unknown;
+}
+
+/** A cron tick: Workers `scheduled(controller)`, Lambda EventBridge "Scheduled Event". */
+export interface ScheduledEvent {
+  kind: "scheduled";
+  cron: string;
+  /** Epoch ms the run was scheduled for. */
+  scheduledTime: number;
+}
+
+export interface QueueMessage {
+  id: string;
+  /** Epoch ms the message was sent. */
+  timestamp: number;
+  body: unknown;
+  /** 1 on first delivery. */
+  attempts: number;
+}
+
+/** A batch of messages: Workers `queue(batch)`; Lambda gets `lambdaEvent` if the producer gave one, else SQS records. */
+export interface QueueEvent {
+  kind: "queue";
+  queue: string;
+  messages: QueueMessage[];
+  lambdaEvent?: unknown;
+}
+
+export type InvocationEvent = HttpEvent | InvokeEvent | ScheduledEvent | QueueEvent;
 
 /** The plain shape a handler's response is reduced to inside the isolate. */
 export interface HttpResponse {
@@ -54,10 +87,22 @@ export interface InvocationError {
   line?: number;
 }
 
+/** What a queue handler decided per message; messages not listed were acknowledged. */
+export interface QueueDecisions {
+  retry: Array<{ id: string; delaySeconds?: number }>;
+}
+
 export interface InvocationResult {
   invocationId: string;
   outcome: Outcome;
+  /** The HTTP response; for a streamed one, status and headers with an empty body (the body went to `onResponse`). */
   response?: HttpResponse;
+  /** For direct invokes of Lambda handlers: the JSON-safe value the handler returned. */
+  value?: unknown;
+  /** A scheduled handler called `controller.noRetry()`. */
+  noRetry?: boolean;
+  /** Queue handlers: messages to retry. */
+  queue?: QueueDecisions;
   error?: InvocationError;
   cold: boolean;
   cpuMs: number;

@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseCodeBundle } from "@skiff/core";
 import { openStorage } from "@skiff/storage";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGateway, type Gateway } from "./gateway.js";
@@ -88,5 +89,53 @@ describe("gateway over SQLite storage", () => {
     expect((await call("POST", "/api/v1/tenants", { name: "acme" })).json.error.code).toBe("CONFLICT");
     expect(await storage.functions.list("acme")).toEqual([]);
     expect((await call("GET", "/api/v1/tenants")).json.tenants).toHaveLength(2);
+  });
+
+  it("stores modules as a bundle and secrets sealed, and a restarted gateway routes with both", async () => {
+    await call("POST", "/api/v1/tenants", { name: "acme" });
+    const fn = "/api/v1/tenants/acme/functions/multi";
+    const deployed = await call("PUT", fn, {
+      main: "index.ts",
+      modules: {
+        "index.ts": 'import { n } from "./n";\nexport default { n };',
+        "n.ts": "export const n: number = 1;",
+      },
+      config: { vars: { SETTINGS: { level: 3 } } },
+      secrets: { TOKEN: "tok-123" },
+    });
+    expect(deployed.status).toBe(201);
+    expect(deployed.json.version.modules.map((m: { path: string }) => m.path)).toEqual(["index.ts", "n.ts"]);
+
+    const blob = new TextDecoder().decode(await storage.blobs.get(deployed.json.version.codeHash));
+    const bundle = parseCodeBundle(blob);
+    expect(bundle.modules["index.ts"]?.content).toContain('from "./n.ts"');
+    expect(blob).not.toContain("tok-123");
+
+    expect((await call("PUT", `${fn}/secrets/OTHER`, { value: "o-456" })).status).toBe(201);
+    expect(gateway.routes.get("acme", "multi")?.secrets).toEqual({ TOKEN: "tok-123", OTHER: "o-456" });
+    expect((await call("DELETE", `${fn}/secrets/TOKEN`)).status).toBe(200);
+
+    const restarted = await createGateway({ storage, runtime: new FakeRuntime() });
+    expect(restarted.routes.get("acme", "multi")).toMatchObject({
+      number: 1,
+      secrets: { OTHER: "o-456" },
+      config: { vars: { SETTINGS: { level: 3 } }, allowedHosts: [] },
+    });
+    const listed = await call("GET", `${fn}/secrets`);
+    expect(listed.json.secrets.map((s: { name: string }) => s.name)).toEqual(["OTHER"]);
+    expect(JSON.stringify(listed.json)).not.toContain("o-456");
+    const row = storage.db.prepare("SELECT ciphertext FROM secrets").get() as { ciphertext: Buffer };
+    expect(row.ciphertext.includes("o-456")).toBe(false);
+  });
+
+  it("refuses a secret named like a var with INVALID_CONFIG, both ways", async () => {
+    await call("POST", "/api/v1/tenants", { name: "acme" });
+    const fn = "/api/v1/tenants/acme/functions/hello";
+    await call("PUT", fn, { code: "export default {}", config: { vars: { MODE: "a" } } });
+    expect((await call("PUT", `${fn}/secrets/MODE`, { value: "s" })).json.error.code).toBe("INVALID_CONFIG");
+    await call("PUT", `${fn}/secrets/TOKEN`, { value: "s" });
+    const clash = await call("PUT", fn, { code: "export default 2", config: { vars: { TOKEN: "v" } } });
+    expect(clash.json.error.code).toBe("INVALID_CONFIG");
+    expect((await storage.functions.listVersions("acme", "hello")).map((v) => v.number)).toEqual([1]);
   });
 });

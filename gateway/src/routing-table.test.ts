@@ -3,16 +3,24 @@ import type { ActiveDeployment } from "@skiff/storage";
 import { describe, expect, it } from "vitest";
 import { RoutingTable, versionSpecOf } from "./routing-table.js";
 
-function deployment(tenant: string, functionName: string, number: number): ActiveDeployment {
+function deployment(
+  tenant: string,
+  functionName: string,
+  number: number,
+  secrets: Record<string, string> = {},
+): ActiveDeployment {
   return {
     tenant,
     functionName,
+    secrets,
     version: {
       id: `${tenant}-${functionName}-${number}`,
       functionId: 1,
       number,
       codeHash: "a".repeat(64),
       codeSize: 10,
+      main: "index.js",
+      modules: [{ path: "index.js", type: "esm", size: 10 }],
       config: resolveFunctionConfig({ memoryMb: 64 }),
       createdAt: 0,
     },
@@ -33,15 +41,32 @@ describe("RoutingTable", () => {
     expect(routes.get("c", "f")).toBeUndefined();
   });
 
-  it("turns a deployment into the runtime's version spec", () => {
-    expect(versionSpecOf(deployment("a", "f", 4))).toEqual({
+  it("turns a deployment into the runtime's version spec, secrets included", () => {
+    expect(versionSpecOf(deployment("a", "f", 4, { TOKEN: "t" }))).toEqual({
       id: "a-f-4",
       tenant: "a",
       functionName: "f",
       number: 4,
       codeHash: "a".repeat(64),
       config: resolveFunctionConfig({ memoryMb: 64 }),
+      secrets: { TOKEN: "t" },
     });
+  });
+
+  it("replaces a routed function's secrets at once, without touching the spec an invocation holds", () => {
+    const routes = new RoutingTable([
+      deployment("a", "f", 1, { A: "1" }),
+      deployment("a", "g", 1, { A: "g" }),
+    ]);
+    const held = routes.get("a", "f");
+    const updated = routes.setSecrets("a", "f", { A: "2", B: "3" });
+    expect(updated).toMatchObject({ id: "a-f-1", number: 1, secrets: { A: "2", B: "3" } });
+    expect(routes.get("a", "f")?.secrets).toEqual({ A: "2", B: "3" });
+    expect(held?.secrets).toEqual({ A: "1" });
+    expect(routes.get("a", "g")?.secrets).toEqual({ A: "g" });
+    expect(routes.setSecrets("a", "nope", { A: "x" })).toBeUndefined();
+    expect(routes.setSecrets("b", "f", { A: "x" })).toBeUndefined();
+    expect(routes.get("a", "nope")).toBeUndefined();
   });
 
   it("replaces a function's version and returns the one it replaced", () => {

@@ -2,7 +2,7 @@
 import type { VersionSpec } from "@skiff/runtime";
 import type { ActiveDeployment } from "@skiff/storage";
 
-/** The runtime's view of a stored active deployment. */
+/** The runtime's view of a stored active deployment, with the function's decrypted secrets. */
 export function versionSpecOf(deployment: ActiveDeployment): VersionSpec {
   const { version } = deployment;
   return {
@@ -12,12 +12,14 @@ export function versionSpecOf(deployment: ActiveDeployment): VersionSpec {
     number: version.number,
     codeHash: version.codeHash,
     config: version.config,
+    secrets: { ...deployment.secrets },
   };
 }
 
 /**
- * Which version serves each function. Built once from storage at start and updated by the admin API after each
- * deploy, rollback and delete, so that no request on the data plane queries the database.
+ * Which version serves each function, with its secrets. Built once from storage at start and updated by the
+ * admin API after each deploy, rollback, delete and secret change, so that no request on the data plane queries
+ * the database.
  *
  * @example
  * const routes = new RoutingTable(await storage.functions.listActive());
@@ -44,6 +46,20 @@ export class RoutingTable {
     const previous = functions.get(deployment.functionName);
     functions.set(deployment.functionName, versionSpecOf(deployment));
     return previous;
+  }
+
+  /**
+   * Gives the function's routed version new secrets (a secret was set or deleted); returns the updated spec, or
+   * undefined if the function is not routed. The spec is replaced, never changed in place: an invocation that
+   * already holds the old one keeps a consistent view.
+   */
+  setSecrets(tenant: string, functionName: string, secrets: Record<string, string>): VersionSpec | undefined {
+    const functions = this.#tenants.get(tenant);
+    const current = functions?.get(functionName);
+    if (functions === undefined || current === undefined) return undefined;
+    const updated = { ...current, secrets: { ...secrets } };
+    functions.set(functionName, updated);
+    return updated;
   }
 
   /** Stops routing to the function; returns the version it served, if any. */

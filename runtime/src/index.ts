@@ -1,7 +1,17 @@
+export { DEFAULT_EGRESS_POLICY } from "./egress-defaults.js";
+export type { EgressPolicy, PlainFetchRequest, PlainFetchResponse } from "./fetch-types.js";
 export {
   Supervisor,
   type SupervisorEvent,
   type SupervisorOptions,
   slotFor,
 } from "./supervisor/supervisor.js";
-export type { CheckResult, CodeLoader, InvokeOptions, Runtime, VersionSpec } from "./types.js";
+export type {
+  CheckResult,
+  CodeLoader,
+  InvokeOptions,
+  Runtime,
+  StreamingResponse,
+  VersionSpec,
+} from "./types.js";
+export { validateAllowedHosts } from "./worker/egress/allow-list.js";

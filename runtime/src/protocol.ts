@@ -1,16 +1,32 @@
 // Messages between the supervisor (main process) and a runtime worker (child process), over Node IPC
 // with the "advanced" serialization so that bodies travel as bytes.
-import type { InvocationEvent, InvocationResult } from "@skiff/core";
+import type { CodeBundle, HeaderList, InvocationEvent, InvocationResult } from "@skiff/core";
+import type { EgressPolicy } from "./fetch-types.js";
 import type { CheckResult, VersionSpec } from "./types.js";
 
 export type ToWorker =
-  | { type: "invoke"; id: string; version: VersionSpec; code?: string; event: InvocationEvent }
+  | { type: "invoke"; id: string; version: VersionSpec; bundle?: CodeBundle; event: InvocationEvent }
   | { type: "cancel"; id: string }
-  | { type: "check"; id: string; code: string }
-  | { type: "evict"; versionId: string };
+  /** The consumer of a streamed response wants more: the worker may resolve the oldest pending chunk. */
+  | { type: "chunk-ack"; id: string }
+  | { type: "check"; id: string; bundle: CodeBundle }
+  | { type: "evict"; versionId: string }
+  /** The operator's egress policy changed (e.g. the platform's listening address became known). */
+  | { type: "egress"; policy: EgressPolicy };
 
 export type FromWorker =
   | { type: "ready"; pid: number }
+  /** The handler's response: the whole body, or `body` absent and chunks to follow. */
+  | {
+      type: "response";
+      id: string;
+      status: number;
+      statusText: string;
+      headers: HeaderList;
+      body?: Uint8Array;
+    }
+  | { type: "chunk"; id: string; bytes: Uint8Array }
+  | { type: "end"; id: string; error?: string }
   | { type: "result"; id: string; result: InvocationResult }
   | { type: "need-code"; id: string }
   | { type: "checked"; id: string; result: CheckResult };

@@ -1,5 +1,5 @@
 // The runtime contract: what the gateway and scheduler call to run tenant code.
-import type { FunctionConfig, InvocationEvent, InvocationResult } from "@skiff/core";
+import type { CodeBundle, FunctionConfig, HeaderList, InvocationEvent, InvocationResult } from "@skiff/core";
 
 /** Everything the runtime needs to know about a version, minus its code (fetched once per worker on demand). */
 export interface VersionSpec {
@@ -10,6 +10,16 @@ export interface VersionSpec {
   number: number;
   codeHash: string;
   config: FunctionConfig;
+  /** Decrypted secret values by name; with `config.vars` they make the isolate's `env`. */
+  secrets?: Record<string, string>;
+}
+
+/** An HTTP response as soon as the handler produced it; the body may still be streaming. */
+export interface StreamingResponse {
+  status: number;
+  statusText: string;
+  headers: HeaderList;
+  body: Uint8Array | ReadableStream<Uint8Array>;
 }
 
 export interface InvokeOptions {
@@ -17,12 +27,17 @@ export interface InvokeOptions {
   invocationId?: string;
   /** Aborting cancels the invocation (client disconnected). */
   signal?: AbortSignal;
+  /**
+   * Called once, as soon as an HTTP handler returned its Response, before the body has finished streaming and
+   * before `ctx.waitUntil` work ends; `invoke` itself resolves only when everything ended.
+   */
+  onResponse?: (response: StreamingResponse) => void;
 }
 
 /** Outcome of compiling code without running it. */
 export type CheckResult =
   | { ok: true }
-  | { ok: false; error: { message: string; line?: number; column?: number } };
+  | { ok: false; error: { message: string; module?: string; line?: number; column?: number } };
 
 export interface Runtime {
   /**
@@ -30,12 +45,15 @@ export interface Runtime {
    * Throws `SkiffError` only for platform conditions (`TOO_MANY_REQUESTS`, `SHUTTING_DOWN`).
    */
   invoke(version: VersionSpec, event: InvocationEvent, options?: InvokeOptions): Promise<InvocationResult>;
-  /** Compiles an ES module in a runtime worker (never the main process) and reports a syntax error with its line. */
-  check(code: string): Promise<CheckResult>;
+  /**
+   * Compiles every module of a bundle in a runtime worker (never the main process) and checks that imports
+   * resolve; reports the first error with its module and line.
+   */
+  check(bundle: CodeBundle): Promise<CheckResult>;
   /** Drops warm isolates of versions that are no longer deployed. */
   evict(versionId: string): void;
   close(): Promise<void>;
 }
 
 /** Where the supervisor gets a version's code the first time a worker needs it. */
-export type CodeLoader = (version: VersionSpec) => Promise<string>;
+export type CodeLoader = (version: VersionSpec) => Promise<CodeBundle>;

@@ -5,6 +5,8 @@ import { resolveFunctionConfig } from "@skiff/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FileBlobStore } from "./blob-store.js";
 import { SqliteFunctionRepository } from "./function-repository.js";
+import { SecretCipher } from "./secret-cipher.js";
+import { SecretTable } from "./secret-table.js";
 import { openStorage, type SqliteStorage } from "./sqlite-storage.js";
 import { invocationRecord } from "./storage.case.js";
 import type { BlobStore } from "./types.js";
@@ -16,6 +18,7 @@ describe("SqliteFunctionRepository", () => {
   let storage: SqliteStorage;
   let t: number;
   const count = (table: string) => storage.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get();
+  const secretTable = () => new SecretTable(storage.db, new SecretCipher(Buffer.alloc(32, 7)));
 
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), "skiff-functions-"));
@@ -101,7 +104,7 @@ describe("SqliteFunctionRepository", () => {
       get: (sha) => realBlobs.get(sha),
       has: (sha) => realBlobs.has(sha),
     };
-    const functions = new SqliteFunctionRepository(storage.db, blobs, () => t);
+    const functions = new SqliteFunctionRepository(storage.db, blobs, secretTable(), () => t);
     const config = resolveFunctionConfig();
 
     await expect(functions.deploy("acme", "hello", { code: new Uint8Array(0), config })).rejects.toThrow(
@@ -120,7 +123,7 @@ describe("SqliteFunctionRepository", () => {
       get: async () => new Uint8Array(0),
       has: async () => true,
     };
-    const functions = new SqliteFunctionRepository(storage.db, badBlobs, () => t);
+    const functions = new SqliteFunctionRepository(storage.db, badBlobs, secretTable(), () => t);
     await expect(
       functions.deploy("acme", "hello", { code: encoder.encode("x"), config: resolveFunctionConfig() }),
     ).rejects.toThrow(/CHECK constraint/);

@@ -1,6 +1,14 @@
 // Functions and their immutable, numbered versions; the active version is what the routing table serves.
-import { assertValidName, type FunctionConfig, newId, SkiffError } from "@skiff/core";
+import {
+  assertValidName,
+  type CodeSummary,
+  type FunctionConfigInput,
+  newId,
+  resolveFunctionConfig,
+  SkiffError,
+} from "@skiff/core";
 import type { Database, Statement } from "better-sqlite3";
+import type { SecretTable } from "./secret-table.js";
 import type {
   ActiveDeployment,
   BlobStore,
@@ -28,6 +36,7 @@ interface VersionRow {
   code_size: number;
   config: string;
   created_at: number;
+  code_summary: string | null;
 }
 
 const SELECT_FUNCTION = `
@@ -43,7 +52,9 @@ export class SqliteFunctionRepository implements FunctionRepository {
   private readonly setActive: Statement<[number, number, number]>;
   private readonly deleteFunction: Statement<[number]>;
   private readonly nextNumber: Statement<[number], { next: number }>;
-  private readonly insertVersion: Statement<[string, number, number, string, number, string, number]>;
+  private readonly insertVersion: Statement<
+    [string, number, number, string, number, string, number, string | null]
+  >;
   private readonly versionByNumber: Statement<[number, number], VersionRow>;
   private readonly versionsOf: Statement<[number], VersionRow>;
   private readonly active: Statement<[], VersionRow & { tenant_name: string; function_name: string }>;
@@ -51,7 +62,7 @@ export class SqliteFunctionRepository implements FunctionRepository {
     tenant: string,
     name: string,
     code: { sha256: string; size: number },
-    config: FunctionConfig,
+    input: DeployInput,
   ) => { function: FunctionRecord; version: VersionRecord };
 
   private readonly activateTransaction: (
@@ -63,6 +74,7 @@ export class SqliteFunctionRepository implements FunctionRepository {
   constructor(
     db: Database,
     private readonly blobs: BlobStore,
+    private readonly secrets: SecretTable,
     private readonly now: () => number,
   ) {
     this.tenantId = db.prepare("SELECT id FROM tenants WHERE name = ?");
@@ -78,8 +90,8 @@ export class SqliteFunctionRepository implements FunctionRepository {
       "SELECT coalesce(max(number), 0) + 1 AS next FROM versions WHERE function_id = ?",
     );
     this.insertVersion = db.prepare(
-      `INSERT INTO versions (id, function_id, number, code_hash, code_size, config, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO versions (id, function_id, number, code_hash, code_size, config, created_at, code_summary)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.versionByNumber = db.prepare("SELECT * FROM versions WHERE function_id = ? AND number = ?");
     this.versionsOf = db.prepare("SELECT * FROM versions WHERE function_id = ? ORDER BY number");
@@ -91,12 +103,14 @@ export class SqliteFunctionRepository implements FunctionRepository {
       ORDER BY t.name, f.name`);
 
     const deploy = db.transaction(
-      (tenant: string, name: string, code: { sha256: string; size: number }, config: FunctionConfig) => {
+      (tenant: string, name: string, code: { sha256: string; size: number }, input: DeployInput) => {
         const tenantId = this.requireTenant(tenant);
         const now = this.now();
         const functionId =
           this.functionByName.get(tenant, name)?.id ??
           (this.insertFunction.get(tenantId, name, now, now) as { id: number }).id;
+        // Before the version: a version must never serve without the secrets it was deployed with.
+        this.secrets.put(functionId, input.secrets ?? {}, input.config.vars, now);
         const number = (this.nextNumber.get(functionId) as { next: number }).next;
         const versionId = newId();
         this.insertVersion.run(
@@ -105,8 +119,9 @@ export class SqliteFunctionRepository implements FunctionRepository {
           number,
           code.sha256,
           code.size,
-          JSON.stringify(config),
+          JSON.stringify(input.config),
           now,
+          input.summary === undefined ? null : JSON.stringify(input.summary),
         );
         this.setActive.run(number, now, functionId);
         return {
@@ -139,11 +154,12 @@ export class SqliteFunctionRepository implements FunctionRepository {
     input: DeployInput,
   ): Promise<{ function: FunctionRecord; version: VersionRecord }> {
     assertValidName("function", name);
-    // Checked before the blob is written so a bad tenant leaves no orphan file; checked again in the transaction.
+    // Checked before the blob is written so bad input leaves no orphan file; checked again in the transaction.
     this.requireTenant(tenant);
+    this.secrets.check(this.functionByName.get(tenant, name)?.id, input.secrets ?? {}, input.config.vars);
     // The blob is durable before any row names it: a crash between the two leaves only an unreferenced file.
     const code = await this.blobs.put(input.code);
-    return this.deployTransaction(tenant, name, code, input.config);
+    return this.deployTransaction(tenant, name, code, input);
   }
 
   async get(tenant: string, name: string): Promise<FunctionRecord | undefined> {
@@ -180,10 +196,12 @@ export class SqliteFunctionRepository implements FunctionRepository {
   }
 
   async listActive(): Promise<ActiveDeployment[]> {
+    const secrets = this.secrets.revealAll();
     return this.active.all().map((row) => ({
       tenant: row.tenant_name,
       functionName: row.function_name,
       version: toVersion(row),
+      secrets: secrets.get(row.function_id) ?? {},
     }));
   }
 
@@ -214,13 +232,23 @@ function toFunction(row: FunctionRow): FunctionRecord {
 }
 
 function toVersion(row: VersionRow): VersionRecord {
+  const summary = toSummary(row);
   return {
     id: row.id,
     functionId: row.function_id,
     number: row.number,
     codeHash: row.code_hash,
     codeSize: row.code_size,
-    config: JSON.parse(row.config) as FunctionConfig,
+    main: summary.main,
+    modules: summary.modules,
+    // Rows written by an older Skiff lack newer fields: resolving fills them with their defaults.
+    config: resolveFunctionConfig(JSON.parse(row.config) as FunctionConfigInput),
     createdAt: row.created_at,
   };
+}
+
+/** Versions stored without a summary hold one ES module as their code blob. */
+function toSummary(row: VersionRow): CodeSummary {
+  if (row.code_summary !== null) return JSON.parse(row.code_summary) as CodeSummary;
+  return { main: "index.js", modules: [{ path: "index.js", type: "esm", size: row.code_size }] };
 }

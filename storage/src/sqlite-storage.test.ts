@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveFunctionConfig, sha256Hex } from "@skiff/core";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { appliedVersions } from "./migrate.js";
+import { openDatabase } from "./database.js";
+import { appliedVersions, migrate } from "./migrate.js";
 import { MIGRATIONS } from "./migrations/index.js";
 import { openStorage } from "./sqlite-storage.js";
 import { runStorageConformance } from "./storage.case.js";
@@ -59,6 +60,7 @@ describe("openStorage", () => {
         "functions",
         "invocations",
         "schema_migrations",
+        "secrets",
         "tenants",
         "versions",
       ]);
@@ -93,7 +95,7 @@ describe("openStorage", () => {
       expect(await second.tenants.get("acme")).toMatchObject({ name: "acme", createdAt: 1_000 });
       expect((await second.apiKeys.findByHash(sha256Hex(key)))?.tenantName).toBe("acme");
       expect(await second.functions.listActive()).toEqual([
-        { tenant: "acme", functionName: "hello", version: deployed.version },
+        { tenant: "acme", functionName: "hello", version: deployed.version, secrets: {} },
       ]);
       const v2 = await second.functions.deploy("acme", "hello", {
         code: new TextEncoder().encode("export default { v: 2 }"),
@@ -102,6 +104,49 @@ describe("openStorage", () => {
       expect(v2.version).toMatchObject({ number: 2, createdAt: 2_000 });
     } finally {
       await second.close();
+    }
+  });
+
+  it("reads versions written before newer fields existed, filling their defaults", async () => {
+    const old = openDatabase(join(root, "skiff.db"));
+    migrate(old, MIGRATIONS.slice(0, 1), () => 1);
+    old.exec(`
+      BEGIN;
+      INSERT INTO tenants (id, name, created_at) VALUES (1, 'acme', 1);
+      INSERT INTO functions (id, tenant_id, name, active_version, created_at, updated_at)
+        VALUES (1, 1, 'hello', 1, 1, 1);
+      INSERT INTO versions (id, function_id, number, code_hash, code_size, config, created_at)
+        VALUES ('v-1', 1, 1, '${"a".repeat(64)}', 42,
+                '{"memoryMb":64,"cpuMs":100,"timeoutMs":1000,"concurrency":2,"vars":{"A":"1"}}', 1);
+      COMMIT;
+    `);
+    old.close();
+
+    const storage = await openStorage({ dataDir: root });
+    try {
+      expect(appliedVersions(storage.db)).toEqual(MIGRATIONS.map((m) => m.version));
+      const [active] = await storage.functions.listActive();
+      expect(active?.version).toEqual({
+        id: "v-1",
+        functionId: 1,
+        number: 1,
+        codeHash: "a".repeat(64),
+        codeSize: 42,
+        main: "index.js",
+        modules: [{ path: "index.js", type: "esm", size: 42 }],
+        config: {
+          memoryMb: 64,
+          cpuMs: 100,
+          timeoutMs: 1000,
+          concurrency: 2,
+          vars: { A: "1" },
+          allowedHosts: [],
+        },
+        createdAt: 1,
+      });
+      expect(active?.secrets).toEqual({});
+    } finally {
+      await storage.close();
     }
   });
 

@@ -7,14 +7,23 @@ import { FileBlobStore } from "./blob-store.js";
 import { openDatabase } from "./database.js";
 import { SqliteFunctionRepository } from "./function-repository.js";
 import { SqliteInvocationRepository } from "./invocation-repository.js";
+import { loadMasterKey } from "./master-key.js";
 import { migrate } from "./migrate.js";
 import { MIGRATIONS } from "./migrations/index.js";
+import { SecretCipher } from "./secret-cipher.js";
+import { SqliteSecretRepository } from "./secret-repository.js";
+import { SecretTable } from "./secret-table.js";
 import { SqliteTenantRepository } from "./tenant-repository.js";
 import type { Storage } from "./types.js";
 
 export interface StorageOptions {
-  /** Created with mode 0700 if absent; holds `skiff.db` and `blobs/`. */
+  /** Created with mode 0700 if absent; holds `skiff.db`, `blobs/` and, unless `masterKey` is given, `master.key`. */
   dataDir: string;
+  /**
+   * The key that seals secrets (the value of SKIFF_MASTER_KEY): 32 bytes as 64 hex digits or base64. Absent:
+   * `<dataDir>/master.key`, created with mode 0600 on first open.
+   */
+  masterKey?: string | undefined;
   /** Epoch milliseconds; injected so tests control time. */
   now?: () => number;
 }
@@ -23,6 +32,7 @@ export class SqliteStorage implements Storage {
   readonly tenants: SqliteTenantRepository;
   readonly apiKeys: SqliteApiKeyRepository;
   readonly functions: SqliteFunctionRepository;
+  readonly secrets: SqliteSecretRepository;
   readonly blobs: FileBlobStore;
   readonly invocations: SqliteInvocationRepository;
 
@@ -30,12 +40,15 @@ export class SqliteStorage implements Storage {
   constructor(
     readonly db: Database,
     blobs: FileBlobStore,
+    cipher: SecretCipher,
     now: () => number,
   ) {
     this.blobs = blobs;
     this.tenants = new SqliteTenantRepository(db, now);
     this.apiKeys = new SqliteApiKeyRepository(db, now);
-    this.functions = new SqliteFunctionRepository(db, blobs, now);
+    const secrets = new SecretTable(db, cipher);
+    this.functions = new SqliteFunctionRepository(db, blobs, secrets, now);
+    this.secrets = new SqliteSecretRepository(db, secrets, now);
     this.invocations = new SqliteInvocationRepository(db);
   }
 
@@ -56,6 +69,7 @@ export async function openStorage(options: StorageOptions): Promise<SqliteStorag
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const blobDir = join(options.dataDir, "blobs");
   await mkdir(blobDir, { recursive: true, mode: 0o700 });
+  const cipher = new SecretCipher(await loadMasterKey(options.dataDir, options.masterKey));
   const db = openDatabase(join(options.dataDir, "skiff.db"));
   try {
     migrate(db, MIGRATIONS, now);
@@ -63,5 +77,5 @@ export async function openStorage(options: StorageOptions): Promise<SqliteStorag
     db.close();
     throw error;
   }
-  return new SqliteStorage(db, new FileBlobStore(blobDir), now);
+  return new SqliteStorage(db, new FileBlobStore(blobDir), cipher, now);
 }

@@ -167,7 +167,9 @@ export function runStorageConformance(name: string, open: () => Promise<Storage>
         expect(new Set(versions.map((v) => v.id)).size).toBe(3);
         expect((await storage.functions.get("acme", "hello"))?.activeVersion).toBe(3);
         const active = await storage.functions.listActive();
-        expect(active).toEqual([{ tenant: "acme", functionName: "hello", version: versions[2] }]);
+        expect(active).toEqual([
+          { tenant: "acme", functionName: "hello", version: versions[2], secrets: {} },
+        ]);
       });
 
       it("rolls back by activating an older version, and refuses a missing one", async () => {
@@ -308,6 +310,230 @@ export function runStorageConformance(name: string, open: () => Promise<Storage>
         expect(new Set(results.map((r) => r.function.id)).size).toBe(1);
         expect((await storage.functions.get("acme", "hello"))?.activeVersion).toBe(12);
         expect(await storage.functions.list("acme")).toHaveLength(1);
+      });
+    });
+
+    describe("code summary", () => {
+      beforeEach(async () => {
+        await storage.tenants.create("acme");
+      });
+
+      it("stores the main module and module list with the version", async () => {
+        const summary = {
+          main: "src/index.js",
+          modules: [
+            { path: "add.wasm", type: "wasm" as const, size: 8 },
+            { path: "src/index.js", type: "esm" as const, size: 120 },
+          ],
+        };
+        const { version } = await storage.functions.deploy("acme", "hello", {
+          code: code("{}"),
+          config: config(),
+          summary,
+        });
+        expect(version).toMatchObject(summary);
+        expect(await storage.functions.getVersion("acme", "hello", 1)).toMatchObject(summary);
+        expect((await storage.functions.listActive())[0]?.version).toMatchObject(summary);
+      });
+
+      it("describes code deployed without a summary as one ES module, index.js", async () => {
+        const source = code("export default {}");
+        const { version } = await storage.functions.deploy("acme", "hello", {
+          code: source,
+          config: config(),
+        });
+        expect(version).toMatchObject({
+          main: "index.js",
+          modules: [{ path: "index.js", type: "esm", size: source.byteLength }],
+        });
+      });
+    });
+
+    describe("secrets", () => {
+      beforeEach(async () => {
+        await storage.tenants.create("acme");
+        await storage.tenants.create("other");
+        await storage.functions.deploy("acme", "hello", { code: code("h"), config: config() });
+      });
+
+      it("creates, replaces, lists and reveals secrets, never listing a value", async () => {
+        const first = await storage.secrets.put("acme", "hello", "TOKEN", "t0k3n-value");
+        expect(first.created).toBe(true);
+        expect(first.secret).toEqual({
+          name: "TOKEN",
+          createdAt: expect.any(Number),
+          updatedAt: expect.any(Number),
+        });
+        await storage.secrets.put("acme", "hello", "API_KEY", "k-value");
+        const replaced = await storage.secrets.put("acme", "hello", "TOKEN", "new-t0k3n");
+        expect(replaced.created).toBe(false);
+        expect(replaced.secret.createdAt).toBe(first.secret.createdAt);
+        expect(replaced.secret.updatedAt).toBeGreaterThanOrEqual(first.secret.updatedAt);
+
+        const listed = await storage.secrets.list("acme", "hello");
+        expect(listed.map((s) => s.name)).toEqual(["API_KEY", "TOKEN"]);
+        expect(JSON.stringify(listed)).not.toMatch(/value|t0k3n/);
+        expect(await storage.secrets.reveal("acme", "hello")).toEqual({
+          API_KEY: "k-value",
+          TOKEN: "new-t0k3n",
+        });
+      });
+
+      it("keeps any string value exactly, empty and unicode included", async () => {
+        const values = {
+          EMPTY: "",
+          UNICODE: "ünïcødé ✓ 🔑",
+          NEWLINES: "a\nb\r\n",
+          BIG: "x".repeat(5 * 1024),
+        };
+        for (const [name, value] of Object.entries(values))
+          await storage.secrets.put("acme", "hello", name, value);
+        expect(await storage.secrets.reveal("acme", "hello")).toEqual(values);
+      });
+
+      it("deletes a secret, and answers NOT_FOUND for one that does not exist", async () => {
+        await storage.secrets.put("acme", "hello", "A", "1");
+        await storage.secrets.put("acme", "hello", "B", "2");
+        await storage.secrets.delete("acme", "hello", "A");
+        expect(await storage.secrets.reveal("acme", "hello")).toEqual({ B: "2" });
+        await expect(storage.secrets.delete("acme", "hello", "A")).rejects.toMatchObject({
+          code: "NOT_FOUND",
+        });
+      });
+
+      it("answers FUNCTION_NOT_FOUND and TENANT_NOT_FOUND for an unknown owner", async () => {
+        for (const call of [
+          () => storage.secrets.put("acme", "nope", "A", "1"),
+          () => storage.secrets.list("acme", "nope"),
+          () => storage.secrets.delete("acme", "nope", "A"),
+          () => storage.secrets.reveal("acme", "nope"),
+        ]) {
+          await expect(call()).rejects.toMatchObject({ code: "FUNCTION_NOT_FOUND" });
+        }
+        await expect(storage.secrets.put("nobody", "hello", "A", "1")).rejects.toMatchObject({
+          code: "TENANT_NOT_FOUND",
+        });
+        await expect(storage.secrets.list("nobody", "hello")).rejects.toMatchObject({
+          code: "TENANT_NOT_FOUND",
+        });
+      });
+
+      it("refuses bad names, values over 5 KB and a 129th secret, storing nothing", async () => {
+        for (const bad of ["1A", "A-B", "", "__proto__", "A".repeat(129)]) {
+          await expect(storage.secrets.put("acme", "hello", bad, "x")).rejects.toMatchObject({
+            code: "INVALID_NAME",
+          });
+        }
+        await expect(
+          storage.secrets.put("acme", "hello", "BIG", "x".repeat(5 * 1024 + 1)),
+        ).rejects.toMatchObject({ code: "INVALID_CONFIG" });
+        expect(await storage.secrets.list("acme", "hello")).toEqual([]);
+
+        for (let i = 0; i < 128; i++) await storage.secrets.put("acme", "hello", `S${i}`, "x");
+        await expect(storage.secrets.put("acme", "hello", "ONE_MORE", "x")).rejects.toMatchObject({
+          code: "INVALID_CONFIG",
+        });
+        // Replacing one of the 128 is not a new secret.
+        expect((await storage.secrets.put("acme", "hello", "S0", "y")).created).toBe(false);
+        expect(await storage.secrets.list("acme", "hello")).toHaveLength(128);
+      });
+
+      it("refuses a secret named like a var of the active version", async () => {
+        await storage.functions.deploy("acme", "hello", {
+          code: code("h2"),
+          config: config({ vars: { MODE: "x" } }),
+        });
+        await expect(storage.secrets.put("acme", "hello", "MODE", "s")).rejects.toMatchObject({
+          code: "INVALID_CONFIG",
+        });
+        expect(await storage.secrets.list("acme", "hello")).toEqual([]);
+        // After a rollback to a version without that var, the name is free.
+        await storage.functions.activate("acme", "hello", 1);
+        expect((await storage.secrets.put("acme", "hello", "MODE", "s")).created).toBe(true);
+      });
+
+      it("keeps each function's secrets to itself", async () => {
+        await storage.functions.deploy("acme", "second", { code: code("s"), config: config() });
+        await storage.functions.deploy("other", "hello", { code: code("o"), config: config() });
+        await storage.secrets.put("acme", "hello", "A", "acme-hello");
+        await storage.secrets.put("acme", "second", "A", "acme-second");
+        await storage.secrets.put("other", "hello", "A", "other-hello");
+        expect(await storage.secrets.reveal("acme", "hello")).toEqual({ A: "acme-hello" });
+        expect(await storage.secrets.reveal("acme", "second")).toEqual({ A: "acme-second" });
+        expect(await storage.secrets.reveal("other", "hello")).toEqual({ A: "other-hello" });
+        await storage.secrets.delete("acme", "second", "A");
+        expect(await storage.secrets.reveal("acme", "hello")).toEqual({ A: "acme-hello" });
+      });
+
+      it("gives listActive each function's decrypted secrets", async () => {
+        await storage.functions.deploy("acme", "bare", { code: code("b"), config: config() });
+        await storage.secrets.put("acme", "hello", "TOKEN", "t");
+        const active = await storage.functions.listActive();
+        expect(active.map((a) => [a.functionName, a.secrets])).toEqual([
+          ["bare", {}],
+          ["hello", { TOKEN: "t" }],
+        ]);
+      });
+
+      it("stores a deploy's secrets with its version, creating the function if needed", async () => {
+        const { version } = await storage.functions.deploy("acme", "fresh", {
+          code: code("f"),
+          config: config({ vars: { MODE: "prod" } }),
+          secrets: { TOKEN: "t1", KEY: "k1" },
+        });
+        expect(version.number).toBe(1);
+        expect(await storage.secrets.reveal("acme", "fresh")).toEqual({ TOKEN: "t1", KEY: "k1" });
+        // A later deploy replaces the ones it names and keeps the others.
+        await storage.functions.deploy("acme", "fresh", {
+          code: code("f2"),
+          config: config(),
+          secrets: { TOKEN: "t2" },
+        });
+        expect(await storage.secrets.reveal("acme", "fresh")).toEqual({ TOKEN: "t2", KEY: "k1" });
+        const active = (await storage.functions.listActive()).find((a) => a.functionName === "fresh");
+        expect(active?.secrets).toEqual({ TOKEN: "t2", KEY: "k1" });
+      });
+
+      it("refuses a deploy whose vars clash with its own or stored secrets, storing nothing", async () => {
+        await expect(
+          storage.functions.deploy("acme", "fresh", {
+            code: code("f"),
+            config: config({ vars: { TOKEN: "plain" } }),
+            secrets: { TOKEN: "t" },
+          }),
+        ).rejects.toMatchObject({ code: "INVALID_CONFIG" });
+        expect(await storage.functions.get("acme", "fresh")).toBeUndefined();
+
+        await storage.secrets.put("acme", "hello", "TOKEN", "t");
+        await expect(
+          storage.functions.deploy("acme", "hello", {
+            code: code("h2"),
+            config: config({ vars: { TOKEN: "x" } }),
+          }),
+        ).rejects.toMatchObject({ code: "INVALID_CONFIG" });
+        expect((await storage.functions.listVersions("acme", "hello")).map((v) => v.number)).toEqual([1]);
+        expect(await storage.secrets.reveal("acme", "hello")).toEqual({ TOKEN: "t" });
+      });
+
+      it("refuses a deploy with a bad secret, storing nothing", async () => {
+        for (const [secrets, errorCode] of [
+          [{ "BAD-NAME": "x" }, "INVALID_NAME"],
+          [{ BIG: "x".repeat(5 * 1024 + 1) }, "INVALID_CONFIG"],
+        ] as const) {
+          await expect(
+            storage.functions.deploy("acme", "hello", { code: code("h2"), config: config(), secrets }),
+          ).rejects.toMatchObject({ code: errorCode });
+        }
+        expect((await storage.functions.listVersions("acme", "hello")).map((v) => v.number)).toEqual([1]);
+        expect(await storage.secrets.list("acme", "hello")).toEqual([]);
+      });
+
+      it("deletes a function's secrets with it", async () => {
+        await storage.secrets.put("acme", "hello", "TOKEN", "t");
+        await storage.functions.delete("acme", "hello");
+        await storage.functions.deploy("acme", "hello", { code: code("again"), config: config() });
+        expect(await storage.secrets.list("acme", "hello")).toEqual([]);
+        expect(await storage.secrets.reveal("acme", "hello")).toEqual({});
       });
     });
 

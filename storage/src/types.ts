@@ -1,5 +1,5 @@
 // The storage contract (DESIGN §6): asynchronous so that a PostgreSQL backend can implement it too.
-import type { FunctionConfig, InvocationRecord } from "@skiff/core";
+import type { CodeSummary, FunctionConfig, InvocationRecord, ModuleSummary } from "@skiff/core";
 
 export interface Tenant {
   id: number;
@@ -42,6 +42,10 @@ export interface VersionRecord {
   /** SHA-256 hex of the code blob. */
   codeHash: string;
   codeSize: number;
+  /** Path of the entry module. */
+  main: string;
+  /** Path, type and size of each module, sorted by path; never the contents. */
+  modules: ModuleSummary[];
   config: FunctionConfig;
   createdAt: number;
 }
@@ -51,6 +55,15 @@ export interface ActiveDeployment {
   tenant: string;
   functionName: string;
   version: VersionRecord;
+  /** The function's secrets, decrypted: they go to the runtime with the version, never to an API answer. */
+  secrets: Record<string, string>;
+}
+
+/** What the API shows of a secret: its name and times, never its value. */
+export interface SecretRecord {
+  name: string;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export interface TenantRepository {
@@ -71,8 +84,16 @@ export interface ApiKeyRepository {
 }
 
 export interface DeployInput {
+  /** The code blob: the canonical JSON of a CodeBundle. */
   code: Uint8Array;
   config: FunctionConfig;
+  /** What the code holds, shown with the version. Absent: the blob is one ES module, `index.js`. */
+  summary?: CodeSummary;
+  /**
+   * Secrets to create or replace with this deploy, stored in the same transaction, before the version. With
+   * the function's other secrets, their names must not be vars of `config`.
+   */
+  secrets?: Record<string, string>;
 }
 
 /**
@@ -82,8 +103,9 @@ export interface DeployInput {
 export interface FunctionRepository {
   /**
    * Stores the code blob durably, then creates version n+1 (creating the function if needed) and makes it
-   * active, in one transaction. Throws `TENANT_NOT_FOUND`, or `INVALID_NAME` for a name that is not a DNS
-   * label.
+   * active, in one transaction with the input's secrets. Throws `TENANT_NOT_FOUND`, `INVALID_NAME` for a name
+   * that is not a DNS label or a bad secret name, `INVALID_CONFIG` for a var that is also a secret, a secret
+   * over 5 KB or over 128 secrets.
    */
   deploy(
     tenant: string,
@@ -104,8 +126,31 @@ export interface FunctionRepository {
     name: string,
     number: number,
   ): Promise<{ function: FunctionRecord; version: VersionRecord }>;
-  /** Every function's active version, to build the routing table at start. */
+  /** Every function's active version with its decrypted secrets, to build the routing table at start. */
   listActive(): Promise<ActiveDeployment[]>;
+}
+
+/**
+ * A function's secrets, sealed with AES-256-GCM under the master key. Values go in and come out only through
+ * `put` and `reveal`; every method throws `TENANT_NOT_FOUND` / `FUNCTION_NOT_FOUND` for an unknown owner.
+ */
+export interface SecretRepository {
+  /**
+   * Creates or replaces a secret; `created` says which. Throws `INVALID_NAME` for a name that is not an env var
+   * name, `INVALID_CONFIG` for a value over 5 KB, a 129th secret, or a name that is a var of the active version.
+   */
+  put(
+    tenant: string,
+    functionName: string,
+    name: string,
+    value: string,
+  ): Promise<{ secret: SecretRecord; created: boolean }>;
+  /** Names and times, sorted by name. */
+  list(tenant: string, functionName: string): Promise<SecretRecord[]>;
+  /** Throws `NOT_FOUND` if the function has no such secret. */
+  delete(tenant: string, functionName: string, name: string): Promise<void>;
+  /** The decrypted values by name, for the routing table. Throws `INTERNAL_ERROR` if the master key is wrong. */
+  reveal(tenant: string, functionName: string): Promise<Record<string, string>>;
 }
 
 /** Content-addressed blobs: written to a temp file, fsynced, renamed; keyed by SHA-256 hex. */
@@ -137,6 +182,7 @@ export interface Storage {
   readonly tenants: TenantRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly functions: FunctionRepository;
+  readonly secrets: SecretRepository;
   readonly blobs: BlobStore;
   readonly invocations: InvocationRepository;
   close(): Promise<void>;

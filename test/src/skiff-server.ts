@@ -36,6 +36,8 @@ export interface StartOptions {
   examples?: boolean;
   /** Keep the data dir after stop (for restart tests). */
   keepDataDir?: boolean;
+  /** Extra environment for the server (e.g. SKIFF_EGRESS_ALLOW). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -53,6 +55,7 @@ export async function startSkiff(options: StartOptions = {}): Promise<SkiffServe
   delete env.SKIFF_ADMIN_TOKEN;
   delete env.SKIFF_DATA_DIR;
   if (adminToken !== undefined) env.SKIFF_ADMIN_TOKEN = adminToken;
+  Object.assign(env, options.env);
 
   const args = ["--no-node-snapshot", CLI_MAIN, "serve", "--port", "0", "--data-dir", dataDir];
   if (options.examples) args.push("--examples");

@@ -1,27 +1,42 @@
-// `skiff deploy`: uploads a module as a new version of a function and activates it.
-import { readFile } from "node:fs/promises";
-import { basename, extname, resolve } from "node:path";
+// `skiff deploy`: uploads a module, or a bundled project, as a new version of a function and activates it.
 import { type FunctionConfigInput, isValidName } from "@skiff/core";
+import type { DeployRequest } from "../api-client.js";
 import { CliError } from "../cli-error.js";
 import { resolveClientSettings } from "../client-settings.js";
 import { defineCommand } from "../command.js";
+import { prepareUpload } from "../deploy/prepare-upload.js";
+import { parseSecretOptions } from "../deploy/secret-options.js";
 import { parseIntegerOption, parseVars } from "../parse-args.js";
 import { clientOptions } from "./client-options.js";
 
 export const deployCommand = defineCommand({
   name: "deploy",
-  summary: "Deploy a JavaScript module as a new version of a function",
-  usage: "skiff deploy <file> [--name <name>] [options]",
+  summary: "Deploy a module or a project as a new version of a function",
+  usage: "skiff deploy <file-or-dir> [--name <name>] [options]",
   description:
     "The module uses Workers syntax: `export default { async fetch(request, env) { … } }`; env holds the --var\n" +
-    "values. Each deploy creates the next version number and makes it active. Limits left out keep the defaults.",
-  positionals: [{ name: "file", description: "the ES module to deploy", required: true }],
+    "and --secret values. A file without imports is uploaded as it is (TypeScript is compiled by the server);\n" +
+    "a file with imports, or a project directory, is bundled with esbuild, npm dependencies included. Each\n" +
+    "deploy creates the next version number and makes it active. Limits left out keep the defaults.",
+  positionals: [
+    {
+      name: "file-or-dir",
+      description: "the module (.js, .mjs, .ts) or project directory to deploy",
+      required: true,
+    },
+  ],
   options: {
     name: {
       type: "string",
       short: "n",
       placeholder: "<name>",
-      description: "function name, a-z 0-9 and '-' (default: the file name without extension)",
+      description: "function name, a-z 0-9 and '-' (default: the file name, or the project's package name)",
+    },
+    main: {
+      type: "string",
+      placeholder: "<file>",
+      description:
+        "entry module of a project directory (default: package.json main/module, else index.ts or index.js)",
     },
     memory: { type: "string", placeholder: "<MB>", description: "memory limit in MB (16-2048; default 128)" },
     "cpu-ms": {
@@ -36,6 +51,12 @@ export const deployCommand = defineCommand({
       description: "parallel invocations (1-1000; default 10)",
     },
     var: { type: "string", multiple: true, placeholder: "<KEY=VALUE>", description: "a variable in env" },
+    secret: {
+      type: "string",
+      multiple: true,
+      placeholder: "<NAME=VALUE>",
+      description: "a secret in env, stored encrypted and never shown again",
+    },
     ...clientOptions,
   },
   examples: [
@@ -44,8 +65,13 @@ export const deployCommand = defineCommand({
       command: "skiff deploy examples/hello.js",
     },
     {
-      description: "deploy with limits and a variable",
-      command: "skiff deploy api.js --name api --memory 64 --cpu-ms 50 --timeout 1000 --var GREETING=hi",
+      description: "bundle and deploy a project (package.json main, or index.ts), npm packages included",
+      command: "skiff deploy ./my-worker --name api",
+    },
+    {
+      description: "deploy with limits, a variable and a secret",
+      command:
+        'skiff deploy api.ts --name api --memory 64 --timeout 1000 --var GREETING=hi --secret TOKEN="$(cat token.txt)"',
     },
     {
       description: "deploy to another server and tenant",
@@ -53,8 +79,11 @@ export const deployCommand = defineCommand({
     },
   ],
   async run({ values, positionals, context }) {
-    const file = positionals[0] as string;
-    const name = values.name ?? basename(file, extname(file));
+    const target = positionals[0] as string;
+    const config = buildConfig(values);
+    const secrets = parseSecretOptions(values.secret);
+    const prepared = await prepareUpload(context.cwd, target, values.main);
+    const name = values.name ?? prepared.defaultName;
     if (!isValidName(name)) {
       throw new CliError(
         `${JSON.stringify(name)} is not a valid function name`,
@@ -63,19 +92,20 @@ export const deployCommand = defineCommand({
           : "use 1-63 characters of a-z, 0-9 and '-', not starting or ending with '-'",
       );
     }
-    const config = buildConfig(values);
-    const code = await readModule(context.cwd, file);
+    const request: DeployRequest = { ...prepared.upload, config };
+    if (Object.keys(secrets).length > 0) request.secrets = secrets;
 
     const settings = await resolveClientSettings(context.env, context.cwd, { url: values.url });
     const client = context.createClient(settings);
     try {
-      const result = await client.deployFunction(values.tenant, name, { code, config });
+      const result = await client.deployFunction(values.tenant, name, request);
       if (values.json) {
         context.stdout(`${JSON.stringify(result)}\n`);
       } else {
         const base = settings.url.replace(/\/+$/, "");
+        const what = prepared.description === "file" ? "" : ` (${prepared.description})`;
         context.stdout(
-          `Deployed ${name} version ${result.version.number} to tenant ${values.tenant}.\n` +
+          `Deployed ${name} version ${result.version.number} to tenant ${values.tenant}${what}.\n` +
             `  curl ${base}/fn/${values.tenant}/${name}\n`,
         );
       }
@@ -104,14 +134,4 @@ function buildConfig(values: {
   if (concurrency !== undefined) config.concurrency = concurrency;
   if (values.var.length > 0) config.vars = parseVars(values.var);
   return config;
-}
-
-async function readModule(cwd: string, file: string): Promise<string> {
-  try {
-    return await readFile(resolve(cwd, file), "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : String(code);
-    throw new CliError(`cannot read ${file}: ${why}`, `give the path of a .js module, relative to ${cwd}`);
-  }
 }

@@ -69,6 +69,7 @@ export const serveCommand = defineCommand({
       dataDir,
       adminToken: context.env.SKIFF_ADMIN_TOKEN,
       examplesDir: values.examples ? EXAMPLES_DIR : undefined,
+      egress: egressFromEnv(context.env),
       // JSON logs on stderr keep stdout for what a person (or a script, with --json) reads.
       logger: pino({ level: context.env.SKIFF_LOG_LEVEL ?? "info" }, destination({ dest: 2, sync: true })),
     });
@@ -132,4 +133,17 @@ function describe(event: Record<string, unknown>, server: RunningServer): string
     default:
       return `${JSON.stringify(event)}\n`;
   }
+}
+
+/** Operator egress settings (DESIGN §7): comma-separated hosts, IPs, "IP:port" or CIDRs. */
+function egressFromEnv(env: NodeJS.ProcessEnv): { allow: string[]; functionAllowable: string[] } {
+  const list = (value: string | undefined) =>
+    (value ?? "")
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter((entry) => entry.length > 0);
+  return {
+    allow: list(env.SKIFF_EGRESS_ALLOW),
+    functionAllowable: list(env.SKIFF_EGRESS_FUNCTION_ALLOWABLE),
+  };
 }

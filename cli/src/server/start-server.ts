@@ -3,9 +3,9 @@ import { mkdir } from "node:fs/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
-import { newApiKey } from "@skiff/core";
+import { type CodeBundle, newApiKey, parseCodeBundle, singleModuleBundle } from "@skiff/core";
 import { createGateway } from "@skiff/gateway";
-import { Supervisor } from "@skiff/runtime";
+import { type EgressPolicy, Supervisor } from "@skiff/runtime";
 import { openStorage, type Storage } from "@skiff/storage";
 import type { Logger } from "pino";
 import { CliError } from "../cli-error.js";
@@ -25,6 +25,8 @@ export interface StartServerOptions {
   logger: Logger;
   /** How long in-flight requests may take to finish on close before their connections are cut. */
   drainMs?: number;
+  /** The operator's egress policy for tenant `fetch`; the server's own address is always added as refused. */
+  egress?: Partial<EgressPolicy>;
 }
 
 export interface RunningServer {
@@ -59,6 +61,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const { logger } = options;
     const runtime = new Supervisor({
       loadCode: (spec) => loadCode(storage, spec.codeHash),
+      ...(options.egress === undefined ? {} : { egress: options.egress }),
       onEvent: (event) => logger.warn({ runtime: event }, `runtime ${event.type}`),
     });
     cleanups.push(() => runtime.close());
@@ -78,7 +81,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const server = createAdaptorServer({ fetch: gateway.app.fetch }) as Server;
     await listen(server, options.port, options.host);
     cleanups.push(() => stopAccepting(server, options.drainMs ?? 5_000));
-    const port = (server.address() as AddressInfo).port;
+    const { port, address } = server.address() as AddressInfo;
+    // Tenant code must not reach the platform's own API through fetch (DESIGN §7).
+    runtime.configureEgress({ platformAddresses: [`${formatHost(address)}:${port}`] });
 
     return {
       url: `http://${formatHost(options.host)}:${port}`,
@@ -94,8 +99,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   }
 }
 
-async function loadCode(storage: Storage, codeHash: string): Promise<string> {
-  return utf8.decode(await storage.blobs.get(codeHash));
+/** A version's code bundle. Blobs stored before bundles existed hold one module's source. */
+async function loadCode(storage: Storage, codeHash: string): Promise<CodeBundle> {
+  const text = utf8.decode(await storage.blobs.get(codeHash));
+  try {
+    JSON.parse(text);
+  } catch {
+    return singleModuleBundle(text);
+  }
+  return parseCodeBundle(text);
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

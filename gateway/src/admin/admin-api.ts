@@ -5,6 +5,8 @@ import { createMiddleware } from "hono/factory";
 import { type AuthEnv, bearerAuth, requireTenantAccess } from "../auth.js";
 import type { GatewayDeps } from "../deps.js";
 import { functionRoutes } from "./function-routes.js";
+import { invokeRoute } from "./invoke-route.js";
+import { secretRoutes } from "./secret-routes.js";
 import { tenantRoutes } from "./tenant-routes.js";
 
 /** Routes mounted at `/api/v1`. Every one needs a key; tenant resources need that tenant's key or the operator's. */
@@ -32,6 +34,8 @@ export function adminApi(deps: GatewayDeps): Hono<AuthEnv> {
   app.use("/tenants/:tenant/*", requireTenantAccess, tenantExists);
 
   app.route("/tenants", tenantRoutes(deps));
+  app.route("/tenants/:tenant/functions", invokeRoute(deps));
   app.route("/tenants/:tenant/functions", functionRoutes(deps));
+  app.route("/tenants/:tenant/functions", secretRoutes(deps));
   return app;
 }

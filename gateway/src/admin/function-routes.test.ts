@@ -36,7 +36,16 @@ describe("PUT …/functions/{name}", () => {
         vars: { A: "1" },
       },
     });
-    expect(h.runtime.checked).toEqual(["export default { fetch() {} }"]);
+    expect(h.runtime.checked).toEqual([
+      {
+        main: "index.js",
+        modules: { "index.js": { type: "esm", content: "export default { fetch() {} }" } },
+      },
+    ]);
+    expect(reply.json.version).toMatchObject({
+      main: "index.js",
+      modules: [{ path: "index.js", type: "esm", size: 29 }],
+    });
     expect(h.gateway.routes.get("default", "hello")).toMatchObject({ id: reply.json.version.id, number: 1 });
   });
 
@@ -63,7 +72,7 @@ describe("PUT …/functions/{name}", () => {
       error: { message: "SyntaxError: Unexpected token '}'", line: 3, column: 7 },
     });
     const before = snapshot(h);
-    const reply = await h.api("PUT", `${FN}/hello`, { body: { code: "export default {\n\n}}" } });
+    const reply = await h.api("PUT", `${FN}/hello`, { body: { code: "export default {\n\n}" } });
     expect(reply.status).toBe(400);
     expect(reply.json.error.code).toBe("INVALID_CODE");
     expect(reply.json.error.message).toContain("SyntaxError: Unexpected token '}'");
@@ -77,7 +86,7 @@ describe("PUT …/functions/{name}", () => {
       ok: false,
       error: { message: "SyntaxError: Unexpected end of input (line 3, column 2)", line: 3, column: 2 },
     });
-    const reply = await h.api("PUT", `${FN}/hello`, { body: { code: "export default {\n  fetch( {\n}" } });
+    const reply = await h.api("PUT", `${FN}/hello`, { body: { code: "export default {\n  fetch() {}\n}" } });
     expect(reply.json.error.message).toBe(
       "the code does not compile: SyntaxError: Unexpected end of input (line 3, column 2)",
     );

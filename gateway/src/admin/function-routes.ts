@@ -1,19 +1,30 @@
 // A tenant's functions: deploy, inspect, delete, list versions, roll back, and read recent invocations.
-import { assertValidName, LIMITS, parseFunctionConfig, SkiffError } from "@skiff/core";
+import {
+  assertNoVarSecretClash,
+  assertValidName,
+  LIMITS,
+  parseFunctionConfig,
+  parseSecrets,
+  SkiffError,
+  summarizeCodeBundle,
+} from "@skiff/core";
 import type { CheckResult } from "@skiff/runtime";
 import type { FunctionRecord } from "@skiff/storage";
 import { type Context, Hono } from "hono";
 import type { AuthEnv } from "../auth.js";
+import { encodeCodeBundle } from "../deploy/canonical-bundle.js";
+import { buildCodeBundle } from "../deploy/code-bundle-builder.js";
 import type { GatewayDeps } from "../deps.js";
 import { readJsonBody } from "../json-body.js";
 import { deployBody, invocationsQuery, parseRequest, rollbackBody } from "./schemas.js";
 
 type FunctionDeps = Pick<GatewayDeps, "storage" | "runtime" | "routes" | "writer" | "locks">;
 
-const utf8 = new TextEncoder();
-
-/** JSON escaping can at most double typical source; past that the request can not carry code within the limit. */
-const DEPLOY_BODY_BYTES = 2 * LIMITS.codeBytes + 64 * 1024;
+/**
+ * JSON escaping can at most double typical source (base64 adds a third); past that the request can not carry
+ * code within the limit. The slack holds config and secrets (128 × 5 KB, escaped).
+ */
+const DEPLOY_BODY_BYTES = 2 * LIMITS.codeBytes + 4 * 1024 * 1024;
 const SMALL_BODY_BYTES = 16 * 1024;
 const DEFAULT_INVOCATION_LIMIT = 50;
 
@@ -29,7 +40,7 @@ function target(c: Context<AuthEnv>): { tenant: string; name: string } {
 }
 
 function compileError(check: Extract<CheckResult, { ok: false }>): SkiffError {
-  const { message, line, column } = check.error;
+  const { message, module, line, column } = check.error;
   // The runtime's message may already say where; the client needs the line once, not twice.
   const where =
     line === undefined || message.includes(`line ${line}`)
@@ -37,8 +48,9 @@ function compileError(check: Extract<CheckResult, { ok: false }>): SkiffError {
       : column === undefined
         ? ` (line ${line})`
         : ` (line ${line}, column ${column})`;
-  return new SkiffError("INVALID_CODE", `the code does not compile: ${message}${where}`, {
-    details: { message, line, column },
+  const file = module === undefined || message.includes(module) ? "" : `${module}: `;
+  return new SkiffError("INVALID_CODE", `the code does not compile: ${file}${message}${where}`, {
+    details: { message, file: module, line, column },
   });
 }
 
@@ -68,15 +80,26 @@ export function functionRoutes(deps: FunctionDeps): Hono<AuthEnv> {
       "deploy",
     );
     const config = parseFunctionConfig(body.config);
-    const code = utf8.encode(body.code);
-    if (code.byteLength > LIMITS.codeBytes) throw codeTooLarge();
-    if (body.code.trim() === "") throw new SkiffError("INVALID_CODE", "the code is empty");
-    const check = await runtime.check(body.code);
+    const secrets = body.secrets === undefined ? {} : parseSecrets(body.secrets);
+    // Stored secrets are checked against the vars by storage, in the deploy's transaction.
+    assertNoVarSecretClash(config.vars, Object.keys(secrets));
+    const bundle = await buildCodeBundle(body);
+    const check = await runtime.check(bundle);
     if (!check.ok) throw compileError(check);
 
     const deployed = await locks.run(`${tenant}/${name}`, async () => {
-      const result = await storage.functions.deploy(tenant, name, { code, config });
-      const previous = routes.set({ tenant, functionName: name, version: result.version });
+      const result = await storage.functions.deploy(tenant, name, {
+        code: encodeCodeBundle(bundle),
+        config,
+        summary: summarizeCodeBundle(bundle),
+        secrets,
+      });
+      const previous = routes.set({
+        tenant,
+        functionName: name,
+        version: result.version,
+        secrets: await storage.secrets.reveal(tenant, name),
+      });
       if (previous !== undefined && previous.id !== result.version.id) runtime.evict(previous.id);
       return result;
     });
@@ -122,7 +145,12 @@ export function functionRoutes(deps: FunctionDeps): Hono<AuthEnv> {
         throw new SkiffError("VERSION_NOT_FOUND", `function "${name}" has no version ${body.version}`);
       }
       const result = await storage.functions.activate(tenant, name, body.version);
-      const previous = routes.set({ tenant, functionName: name, version: result.version });
+      const previous = routes.set({
+        tenant,
+        functionName: name,
+        version: result.version,
+        secrets: await storage.secrets.reveal(tenant, name),
+      });
       if (previous !== undefined && previous.id !== result.version.id) runtime.evict(previous.id);
       return result;
     });

@@ -2,9 +2,10 @@
 import { SkiffError } from "@skiff/core";
 import { createMiddleware } from "hono/factory";
 import type { GatewayDeps } from "../deps.js";
+import { clientAddress } from "./client-address.js";
 import { toHttpEvent } from "./http-event.js";
-import { invocationReply } from "./invocation-response.js";
 import { resolveMount } from "./mount.js";
+import { runInvocation } from "./run-invocation.js";
 
 type DataPlaneDeps = Pick<
   GatewayDeps,
@@ -31,27 +32,10 @@ export function dataPlane(deps: DataPlaneDeps) {
       );
     }
     const event = await toHttpEvent(request, `${url.origin}${mount.path}`, deps.requestBodyBytes);
-    const invocationId = deps.newId();
-    const startedAt = deps.now();
-    // Platform refusals (TOO_MANY_REQUESTS, SHUTTING_DOWN) throw here and are rendered by the error handler.
-    const result = await deps.runtime.invoke(version, event, { invocationId, signal: request.signal });
-    const reply = invocationReply(result, invocationId);
-    deps.writer.add({
-      id: invocationId,
-      tenant: version.tenant,
-      functionName: version.functionName,
-      version: version.number,
+    const clientIp = clientAddress(c);
+    return runInvocation(deps, version, clientIp === undefined ? event : { ...event, clientIp }, {
       trigger: "http",
-      startedAt,
-      outcome: reply.outcome,
-      status: reply.status,
-      cold: result.cold,
-      cpuMs: result.cpuMs,
-      wallMs: result.wallMs,
-      ...(reply.error === undefined ? {} : { error: reply.error }),
-      logs: result.logs,
-      droppedLogLines: result.droppedLogLines,
+      signal: request.signal,
     });
-    return reply.response;
   });
 }

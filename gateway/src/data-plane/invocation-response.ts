@@ -1,6 +1,7 @@
 // What the client gets for an invocation's result: the function's own response, or a platform error.
 import {
   ERROR_STATUS,
+  type HeaderList,
   type InvocationError,
   type InvocationResult,
   type Outcome,
@@ -34,37 +35,53 @@ const FRAMING_HEADERS = new Set([
 ]);
 
 /**
- * The response for `result`. Outcome ok → the function's response as is (minus framing headers) plus the
- * invocation id header; any other outcome → the platform error of DESIGN §5, never the tenant's stack trace.
+ * The function's own response as the client gets it: as is, minus framing headers, plus the invocation id
+ * header. Throws if tenant code produced something HTTP cannot carry (the Response constructor refuses it).
  */
-export function invocationReply(result: InvocationResult, invocationId: string): InvocationReply {
-  if (result.outcome === "ok") {
-    if (result.response === undefined) {
-      return errorReply("invalidResponse", invocationId, { name: "InvalidResponse", message: "no response" });
-    }
-    try {
-      const { status, statusText, headers: pairs, body } = result.response;
-      const headers = new Headers();
-      for (const [name, value] of pairs) {
-        if (!FRAMING_HEADERS.has(name.toLowerCase())) headers.append(name, value);
-      }
-      headers.set(INVOCATION_ID_HEADER, invocationId);
-      const response = new Response(NULL_BODY_STATUSES.has(status) ? null : body, {
-        status,
-        statusText,
-        headers,
-      });
-      return { response, outcome: "ok", status, error: undefined };
-    } catch (cause) {
-      // Invalid status, status text or header from tenant code: the Response constructor refuses it.
-      const message = cause instanceof Error ? cause.message : String(cause);
-      return errorReply("invalidResponse", invocationId, { name: "InvalidResponse", message });
-    }
+export function functionResponse(
+  head: { status: number; statusText: string; headers: HeaderList },
+  body: Uint8Array | ReadableStream<Uint8Array> | null,
+  invocationId: string,
+): Response {
+  const headers = new Headers();
+  for (const [name, value] of head.headers) {
+    if (!FRAMING_HEADERS.has(name.toLowerCase())) headers.append(name, value);
   }
-  return errorReply(result.outcome, invocationId, result.error);
+  headers.set(INVOCATION_ID_HEADER, invocationId);
+  return new Response(NULL_BODY_STATUSES.has(head.status) ? null : body, {
+    status: head.status,
+    statusText: head.statusText,
+    headers,
+  });
 }
 
-function errorReply(
+/**
+ * The response for a finished `result` whose response (if any) was not streamed. Outcome ok → the function's
+ * response, or its JSON value for a direct invoke; any other outcome → the platform error of DESIGN §5, never
+ * the tenant's stack trace.
+ */
+export function invocationReply(result: InvocationResult, invocationId: string): InvocationReply {
+  if (result.outcome !== "ok") return errorReply(result.outcome, invocationId, result.error);
+  if (result.response === undefined) {
+    if (result.value === undefined) {
+      return errorReply("invalidResponse", invocationId, { name: "InvalidResponse", message: "no response" });
+    }
+    const response = new Response(JSON.stringify(result.value), {
+      status: 200,
+      headers: { "content-type": "application/json", [INVOCATION_ID_HEADER]: invocationId },
+    });
+    return { response, outcome: "ok", status: 200, error: undefined };
+  }
+  try {
+    const response = functionResponse(result.response, result.response.body, invocationId);
+    return { response, outcome: "ok", status: result.response.status, error: undefined };
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    return errorReply("invalidResponse", invocationId, { name: "InvalidResponse", message });
+  }
+}
+
+export function errorReply(
   outcome: Exclude<Outcome, "ok">,
   invocationId: string,
   error: InvocationError | undefined,

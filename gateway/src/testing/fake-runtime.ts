@@ -1,10 +1,10 @@
 // A Runtime that runs no code: tests script its answers, and it records what the gateway asked of it.
-import type { HttpEvent, InvocationEvent, InvocationResult } from "@skiff/core";
+import type { CodeBundle, HttpEvent, InvocationEvent, InvocationResult } from "@skiff/core";
 import type { CheckResult, InvokeOptions, Runtime, VersionSpec } from "@skiff/runtime";
 
 export type FakeHandler = (
   version: VersionSpec,
-  event: HttpEvent,
+  event: InvocationEvent,
   options: InvokeOptions,
 ) => Partial<InvocationResult> | Promise<Partial<InvocationResult>>;
 
@@ -19,7 +19,8 @@ const utf8 = new TextEncoder();
 /** By default answers 200 with `"<function> v<n> <METHOD> <url>"`; set `handler` or `checkResult` to script it. */
 export class FakeRuntime implements Runtime {
   readonly invocations: FakeInvocation[] = [];
-  readonly checked: string[] = [];
+  /** Bundles passed to `check`, in order. */
+  readonly checked: CodeBundle[] = [];
   readonly evicted: string[] = [];
   closed = false;
 
@@ -28,11 +29,15 @@ export class FakeRuntime implements Runtime {
       status: 200,
       statusText: "OK",
       headers: [["content-type", "text/plain"]],
-      body: utf8.encode(`${version.functionName} v${version.number} ${event.method} ${event.url}`),
+      body: utf8.encode(
+        event.kind === "http"
+          ? `${version.functionName} v${version.number} ${event.method} ${event.url}`
+          : `${version.functionName} v${version.number} ${event.kind}`,
+      ),
     },
   });
 
-  checkResult: (code: string) => CheckResult = () => ({ ok: true });
+  checkResult: (bundle: CodeBundle) => CheckResult = () => ({ ok: true });
 
   async invoke(
     version: VersionSpec,
@@ -53,9 +58,9 @@ export class FakeRuntime implements Runtime {
     };
   }
 
-  async check(code: string): Promise<CheckResult> {
-    this.checked.push(code);
-    return this.checkResult(code);
+  async check(bundle: CodeBundle): Promise<CheckResult> {
+    this.checked.push(structuredClone(bundle));
+    return this.checkResult(bundle);
   }
 
   evict(versionId: string): void {

@@ -1,5 +1,15 @@
 // An in-memory Storage with the contract's semantics, for gateway unit tests (the e2e suite uses SQLite).
-import { type InvocationRecord, newApiKey, newId, SkiffError, sha256Hex } from "@skiff/core";
+import {
+  assertNoVarSecretClash,
+  assertValidSecretName,
+  assertValidSecretValue,
+  type InvocationRecord,
+  LIMITS,
+  newApiKey,
+  newId,
+  SkiffError,
+  sha256Hex,
+} from "@skiff/core";
 import type {
   ActiveDeployment,
   ApiKeyRecord,
@@ -11,6 +21,8 @@ import type {
   FunctionRepository,
   InvocationQuery,
   InvocationRepository,
+  SecretRecord,
+  SecretRepository,
   Storage,
   Tenant,
   TenantRepository,
@@ -20,6 +32,8 @@ import type {
 interface StoredFunction {
   record: FunctionRecord;
   versions: VersionRecord[];
+  /** Clear values: a fake has no disk to keep them from. */
+  secrets: Map<string, SecretRecord & { value: string }>;
 }
 
 /** Every repository over plain maps; `failInserts` makes `invocations.insertMany` reject. */
@@ -84,9 +98,11 @@ export class FakeStorage implements Storage {
   readonly functions: FunctionRepository = {
     deploy: async (tenant: string, name: string, input: DeployInput) => {
       const owner = this.#tenant(tenant);
+      const existing = this.functionRows.get(`${tenant}/${name}`);
+      this.#checkSecrets(existing, input.secrets ?? {}, input.config.vars);
       const { sha256, size } = await this.blobs.put(input.code);
       const now = this.now();
-      let stored = this.functionRows.get(`${tenant}/${name}`);
+      let stored = existing;
       if (stored === undefined) {
         stored = {
           record: {
@@ -99,15 +115,24 @@ export class FakeStorage implements Storage {
             updatedAt: now,
           },
           versions: [],
+          secrets: new Map(),
         };
         this.functionRows.set(`${tenant}/${name}`, stored);
       }
+      for (const [secret, value] of Object.entries(input.secrets ?? {}))
+        this.#putSecret(stored, secret, value, now);
+      const summary = input.summary ?? {
+        main: "index.js",
+        modules: [{ path: "index.js", type: "esm" as const, size }],
+      };
       const version: VersionRecord = {
         id: newId(),
         functionId: stored.record.id,
         number: stored.versions.length + 1,
         codeHash: sha256,
         codeSize: size,
+        main: summary.main,
+        modules: structuredClone(summary.modules),
         config: structuredClone(input.config),
         createdAt: now,
       };
@@ -158,10 +183,32 @@ export class FakeStorage implements Storage {
           tenant: stored.record.tenantName,
           functionName: stored.record.name,
           version: structuredClone(version),
+          secrets: this.#reveal(stored),
         });
       }
       return active;
     },
+  };
+
+  readonly secrets: SecretRepository = {
+    put: async (tenant, functionName, name, value) => {
+      const stored = this.#function(tenant, functionName);
+      const active = stored.versions.find((v) => v.number === stored.record.activeVersion);
+      this.#checkSecrets(stored, { [name]: value }, active?.config.vars ?? {});
+      const created = !stored.secrets.has(name);
+      const secret = this.#putSecret(stored, name, value, this.now());
+      return { secret, created };
+    },
+    list: async (tenant, functionName) =>
+      [...this.#function(tenant, functionName).secrets.values()]
+        .map(({ name, createdAt, updatedAt }) => ({ name, createdAt, updatedAt }))
+        .sort((a, b) => (a.name < b.name ? -1 : 1)),
+    delete: async (tenant, functionName, name) => {
+      if (!this.#function(tenant, functionName).secrets.delete(name)) {
+        throw new SkiffError("NOT_FOUND", `function "${functionName}" has no secret ${JSON.stringify(name)}`);
+      }
+    },
+    reveal: async (tenant, functionName) => this.#reveal(this.#function(tenant, functionName)),
   };
 
   readonly blobs: BlobStore = {
@@ -217,6 +264,34 @@ export class FakeStorage implements Storage {
     const tenant = this.tenantRows.get(name);
     if (tenant === undefined) throw new SkiffError("TENANT_NOT_FOUND", `tenant "${name}" does not exist`);
     return tenant;
+  }
+
+  /** What the SQLite backend checks before a deploy or a secret write. */
+  #checkSecrets(
+    stored: StoredFunction | undefined,
+    secrets: Record<string, string>,
+    vars: Record<string, unknown>,
+  ): void {
+    const names = Object.keys(secrets);
+    for (const name of names) {
+      assertValidSecretName(name);
+      assertValidSecretValue(name, secrets[name] as string);
+    }
+    const existing = [...(stored?.secrets.keys() ?? [])];
+    if (new Set([...existing, ...names]).size > LIMITS.envVarCount) {
+      throw new SkiffError("INVALID_CONFIG", `at most ${LIMITS.envVarCount} secrets per function`);
+    }
+    assertNoVarSecretClash(vars, [...existing, ...names]);
+  }
+
+  #putSecret(stored: StoredFunction, name: string, value: string, now: number): SecretRecord {
+    const createdAt = stored.secrets.get(name)?.createdAt ?? now;
+    stored.secrets.set(name, { name, value, createdAt, updatedAt: now });
+    return { name, createdAt, updatedAt: now };
+  }
+
+  #reveal(stored: StoredFunction): Record<string, string> {
+    return Object.fromEntries([...stored.secrets.values()].map((s) => [s.name, s.value]));
   }
 
   #function(tenant: string, name: string): StoredFunction {

@@ -2,12 +2,15 @@
 
 import structuredClone from "@ungap/structured-clone";
 import base64 from "base-64";
-import { Headers } from "headers-polyfill";
 import { URL, URLSearchParams } from "whatwg-url";
 import { console } from "./console.js";
-import { crypto } from "./crypto.js";
+import { Crypto, crypto } from "./crypto.js";
+import { DOMException } from "./dom-exception.js";
+import { fetch } from "./fetch/fetch.js";
+import { Headers } from "./fetch/headers.js";
 import { Request } from "./fetch/request.js";
 import { Response } from "./fetch/response.js";
+import { defineGlobal, defineLazyGlobal, loadEvents, loadForms, loadStreams, loadSubtle } from "./lazy.js";
 import { clearInterval, clearTimeout, queueMicrotask, setInterval, setTimeout } from "./timers.js";
 
 const INVALID_CHARACTER = "InvalidCharacterError";
@@ -38,8 +41,11 @@ const globals: Record<string, unknown> = {
   Headers,
   Request,
   Response,
+  fetch,
+  DOMException,
   console,
   crypto,
+  Crypto,
   atob,
   btoa,
   structuredClone: (value: unknown) => structuredClone(value, { lossy: false }),
@@ -50,6 +56,33 @@ const globals: Record<string, unknown> = {
   queueMicrotask,
 };
 
-for (const [name, value] of Object.entries(globals)) {
-  Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+for (const [name, value] of Object.entries(globals)) defineGlobal(name, value);
+
+// These load on first use (lazy.ts): most invocations touch none of them. Bodies stay bytes until `.body`
+// is read, so even a Response does not load streams.
+for (const name of [
+  "ReadableStream",
+  "ReadableStreamDefaultReader",
+  "ReadableStreamBYOBReader",
+  "ReadableStreamBYOBRequest",
+  "ReadableStreamDefaultController",
+  "ReadableByteStreamController",
+  "WritableStream",
+  "WritableStreamDefaultWriter",
+  "WritableStreamDefaultController",
+  "TransformStream",
+  "TransformStreamDefaultController",
+  "ByteLengthQueuingStrategy",
+  "CountQueuingStrategy",
+  "TextEncoderStream",
+  "TextDecoderStream",
+] as const) {
+  defineLazyGlobal(name, loadStreams, (streams) => streams[name]);
+}
+for (const name of ["Event", "EventTarget", "CustomEvent", "AbortController", "AbortSignal"] as const) {
+  defineLazyGlobal(name, loadEvents, (events) => events[name]);
+}
+for (const name of ["Blob", "File", "FormData"] as const) defineLazyGlobal(name, loadForms, (forms) => forms[name]);
+for (const name of ["SubtleCrypto", "CryptoKey"] as const) {
+  defineLazyGlobal(name, loadSubtle, (subtle) => subtle[name]);
 }

@@ -1,3 +1,4 @@
+import { singleModuleBundle } from "@skiff/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpEvent, text, versionOf } from "../testing/fixtures.js";
 import type { VersionSpec } from "../types.js";
@@ -13,7 +14,11 @@ function deploy(source: string, name: string, config: Partial<VersionSpec["confi
 }
 
 beforeAll(async () => {
-  runtime = new Supervisor({ loadCode: async (v) => code.get(v.id) ?? "", workers: 2, maxQueueWaitMs: 200 });
+  runtime = new Supervisor({
+    loadCode: async (v) => singleModuleBundle(code.get(v.id) ?? ""),
+    workers: 2,
+    maxQueueWaitMs: 200,
+  });
   await runtime.ready();
 });
 afterAll(() => runtime.close());
@@ -156,16 +161,18 @@ describe("Supervisor", () => {
   });
 
   it("checks code without running it and reports syntax errors with their line", async () => {
-    expect(await runtime.check("export default { fetch() { return new Response('x') } }")).toEqual({
+    expect(
+      await runtime.check(singleModuleBundle("export default { fetch() { return new Response('x') } }")),
+    ).toEqual({
       ok: true,
     });
-    const bad = await runtime.check("export default {\n  fetch( {\n}");
+    const bad = await runtime.check(singleModuleBundle("export default {\n  fetch( {\n}"));
     expect(bad.ok).toBe(false);
     if (!bad.ok) {
       expect(bad.error.line).toBe(3);
       expect(bad.error.message).toMatch(/SyntaxError/);
     }
-    const imports = await runtime.check("import x from './x.js'; export default {}");
+    const imports = await runtime.check(singleModuleBundle("import x from './x.js'; export default {}"));
     expect(imports.ok).toBe(false);
   });
 });

@@ -1,26 +1,39 @@
 // The supervisor: the main process's side of the runtime. Routes each version to one runtime worker
-// (affinity keeps its isolates warm), limits concurrency, watches for stuck or dead workers, restarts them.
+// (affinity keeps its isolates warm), limits concurrency, relays streamed responses, watches for stuck or
+// dead workers and restarts them. Deploy-time compile checks run in a worker of their own, so a hostile
+// upload can never take down a worker that serves invocations.
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { type HttpEvent, type InvocationResult, newId, SkiffError } from "@skiff/core";
+import { type CodeBundle, type InvocationEvent, type InvocationResult, newId, SkiffError } from "@skiff/core";
+import { DEFAULT_EGRESS_POLICY } from "../egress-defaults.js";
+import type { EgressPolicy } from "../fetch-types.js";
 import type { FromWorker } from "../protocol.js";
 import type { CheckResult, CodeLoader, InvokeOptions, Runtime, VersionSpec } from "../types.js";
+import { AddressPolicy } from "../worker/egress/address-policy.js";
 import { ConcurrencyLimiter } from "./concurrency.js";
+import { ResponseAssembler } from "./response-assembler.js";
 import { WorkerHandle } from "./worker-handle.js";
 
 export interface SupervisorOptions {
   /** Where a version's code comes from the first time a worker needs it. */
   loadCode: CodeLoader;
-  /** Runtime worker processes; default: one per core, at most 4. */
+  /** Runtime worker processes serving invocations; default: one per core, at most 4. */
   workers?: number;
   /** How long an invocation may wait for a concurrency slot before TOO_MANY_REQUESTS. */
   maxQueueWaitMs?: number;
-  /** Extra time past an invocation's timeout before the worker is presumed stuck and killed. */
+  /** Extra time past an invocation's timeout (and waitUntil bound) before the worker is presumed stuck. */
   watchdogGraceMs?: number;
-  /** Environment for the workers (isolate cache bounds: SKIFF_MAX_ISOLATES, SKIFF_MAX_ISOLATE_HEAP_MB, SKIFF_ISOLATE_IDLE_MS). */
+  /** How long a compile check may take before it is abandoned. */
+  checkTimeoutMs?: number;
+  /**
+   * Environment for the workers: isolate cache bounds (SKIFF_MAX_ISOLATES, SKIFF_MAX_ISOLATE_HEAP_MB,
+   * SKIFF_ISOLATE_IDLE_MS), spares (SKIFF_SPARE_ISOLATES), SKIFF_COMPILE_CACHE_DIR.
+   */
   workerEnv?: NodeJS.ProcessEnv;
   /** Called for platform events worth logging (worker exits and restarts). */
   onEvent?: (event: SupervisorEvent) => void;
+  /** The operator's egress policy for outbound fetch (DESIGN §7); see `configureEgress` to change it later. */
+  egress?: Partial<EgressPolicy>;
 }
 
 export type SupervisorEvent =
@@ -32,7 +45,8 @@ interface PendingInvoke {
   kind: "invoke";
   slot: number;
   version: VersionSpec;
-  event: HttpEvent;
+  event: InvocationEvent;
+  response: ResponseAssembler;
   resolve: (result: InvocationResult) => void;
   watchdog: NodeJS.Timeout;
 }
@@ -41,6 +55,7 @@ interface PendingCheck {
   kind: "check";
   slot: number;
   resolve: (result: CheckResult) => void;
+  timer: NodeJS.Timeout;
 }
 
 /** The compiled worker entry; tests run this file from src/, so they use the build in dist/. */
@@ -50,16 +65,21 @@ const WORKER_ENTRY = fileURLToPath(
     : new URL("../worker/main.js", import.meta.url),
 );
 const HEAP_OOM = /out of memory|is_heap_oom/i;
+/** The longest a waitUntil may run after the response (the worker enforces it; see WAIT_UNTIL_MS). */
+const WAIT_UNTIL_MS = 30_000;
 
 export class Supervisor implements Runtime {
-  readonly #options: Required<Omit<SupervisorOptions, "workerEnv" | "onEvent">> & SupervisorOptions;
+  readonly #options: Required<Omit<SupervisorOptions, "workerEnv" | "onEvent" | "egress">> &
+    SupervisorOptions;
+  #egress: EgressPolicy;
+  /** Invocation workers in slots 0..workers-1; the compile-check worker in the last slot. */
   readonly #slots: WorkerHandle[] = [];
+  readonly #checkSlot: number;
   /** Set while a slot's replacement worker waits out its restart backoff. */
   readonly #restarting = new Map<number, Promise<void>>();
   readonly #crashTimes: number[][] = [];
   readonly #pending = new Map<string, PendingInvoke | PendingCheck>();
   readonly #limiter = new ConcurrencyLimiter();
-  #nextCheckSlot = 0;
   #closed = false;
 
   constructor(options: SupervisorOptions) {
@@ -67,9 +87,12 @@ export class Supervisor implements Runtime {
       workers: Math.max(1, Math.min(availableParallelism(), 4)),
       maxQueueWaitMs: 1000,
       watchdogGraceMs: 2000,
+      checkTimeoutMs: 10_000,
       ...options,
     };
-    for (let slot = 0; slot < this.#options.workers; slot++) {
+    this.#egress = validEgress({ ...DEFAULT_EGRESS_POLICY, ...options.egress });
+    this.#checkSlot = this.#options.workers;
+    for (let slot = 0; slot <= this.#checkSlot; slot++) {
       this.#crashTimes.push([]);
       this.#slots.push(this.#start(slot));
     }
@@ -82,7 +105,7 @@ export class Supervisor implements Runtime {
 
   async invoke(
     version: VersionSpec,
-    event: HttpEvent,
+    event: InvocationEvent,
     options: InvokeOptions = {},
   ): Promise<InvocationResult> {
     if (this.#closed) throw new SkiffError("SHUTTING_DOWN", "the runtime is shutting down");
@@ -90,47 +113,74 @@ export class Supervisor implements Runtime {
     const maxWait = Math.min(this.#options.maxQueueWaitMs, version.config.timeoutMs);
     const release = await this.#limiter.acquire(version.id, version.config.concurrency, maxWait);
     try {
-      const slot = slotFor(version.id, this.#slots.length);
+      const slot = slotFor(version.id, this.#checkSlot);
       const worker = await this.#readyWorker(slot);
-      let code: string | undefined;
+      let bundle: CodeBundle | undefined;
       if (!worker.knownVersions.has(version.id)) {
-        code = await this.#options.loadCode(version);
+        bundle = await this.#options.loadCode(version);
         worker.knownVersions.add(version.id);
       }
       return await new Promise<InvocationResult>((resolve) => {
+        const send = (message: Parameters<WorkerHandle["send"]>[0]) => this.#slots[slot]?.send(message);
+        const response = new ResponseAssembler({
+          onResponse: options.onResponse,
+          ack: () => send({ type: "chunk-ack", id: invocationId }),
+          cancel: () => send({ type: "cancel", id: invocationId }),
+        });
         const watchdog = setTimeout(
           () => this.#watchdogKill(slot, invocationId),
-          version.config.timeoutMs + this.#options.watchdogGraceMs,
+          version.config.timeoutMs + WAIT_UNTIL_MS + this.#options.watchdogGraceMs,
         );
-        this.#pending.set(invocationId, { kind: "invoke", slot, version, event, resolve, watchdog });
-        const onAbort = () => this.#slots[slot]?.send({ type: "cancel", id: invocationId });
-        options.signal?.addEventListener("abort", onAbort, { once: true });
+        this.#pending.set(invocationId, {
+          kind: "invoke",
+          slot,
+          version,
+          event,
+          response,
+          resolve,
+          watchdog,
+        });
+        options.signal?.addEventListener("abort", () => send({ type: "cancel", id: invocationId }), {
+          once: true,
+        });
         const sent = worker.send({
           type: "invoke",
           id: invocationId,
           version,
           event,
-          ...(code === undefined ? {} : { code }),
+          ...(bundle ? { bundle } : {}),
         });
-        if (!sent) this.#settleCrashed(invocationId, "the runtime worker was not reachable");
+        if (!sent) this.#settle(invocationId, "crashed", "the runtime worker was not reachable");
       });
     } finally {
       release();
     }
   }
 
-  async check(code: string): Promise<CheckResult> {
+  async check(bundle: CodeBundle): Promise<CheckResult> {
     if (this.#closed) throw new SkiffError("SHUTTING_DOWN", "the runtime is shutting down");
-    const slot = this.#nextCheckSlot++ % this.#slots.length;
+    const slot = this.#checkSlot;
     const worker = await this.#readyWorker(slot);
     const id = newId();
-    return new Promise<CheckResult>((resolve) => {
-      this.#pending.set(id, { kind: "check", slot, resolve });
-      if (!worker.send({ type: "check", id, code })) {
+    return new Promise<CheckResult>((resolve, reject) => {
+      const timer = setTimeout(() => {
         this.#pending.delete(id);
-        resolve({ ok: false, error: { message: "the runtime worker was not reachable; try again" } });
+        this.#slots[slot]?.kill();
+        reject(new SkiffError("INTERNAL_ERROR", "compiling the code took too long; try a smaller bundle"));
+      }, this.#options.checkTimeoutMs);
+      this.#pending.set(id, { kind: "check", slot, resolve, timer });
+      if (!worker.send({ type: "check", id, bundle })) {
+        this.#pending.delete(id);
+        clearTimeout(timer);
+        reject(new SkiffError("RUNTIME_CRASHED", "the compile worker was not reachable; try again"));
       }
     });
+  }
+
+  /** Changes the egress policy of every worker (and of workers started later). */
+  configureEgress(changes: Partial<EgressPolicy>): void {
+    this.#egress = validEgress({ ...this.#egress, ...changes });
+    for (const worker of this.#slots) worker.send({ type: "egress", policy: this.#egress });
   }
 
   evict(versionId: string): void {
@@ -145,15 +195,19 @@ export class Supervisor implements Runtime {
     await Promise.all(this.#slots.map((worker) => worker.stop()));
   }
 
-  /** Worker process ids by slot (for operators and tests). */
+  /** Process ids of the invocation workers by slot (for operators and tests). */
   workerPids(): Array<number | undefined> {
-    return this.#slots.map((worker) => worker.pid);
+    return this.#slots.slice(0, this.#checkSlot).map((worker) => worker.pid);
   }
 
   #start(slot: number): WorkerHandle {
     const worker: WorkerHandle = new WorkerHandle({
       entry: WORKER_ENTRY,
-      ...(this.#options.workerEnv === undefined ? {} : { env: this.#options.workerEnv }),
+      // The check worker keeps no spare isolates: it never runs invocations.
+      env: {
+        ...(this.#options.workerEnv ?? process.env),
+        ...(slot === this.#checkSlot ? { SKIFF_SPARE_ISOLATES: "0" } : {}),
+      },
       onMessage: (message) => this.#onMessage(worker, message),
       onExit: (reason) => this.#onExit(slot, worker, reason),
     });
@@ -178,41 +232,50 @@ export class Supervisor implements Runtime {
   }
 
   #onMessage(worker: WorkerHandle, message: FromWorker): void {
+    if (message.type === "checked") {
+      const pending = this.#pending.get(message.id);
+      if (pending?.kind !== "check") return;
+      this.#pending.delete(message.id);
+      clearTimeout(pending.timer);
+      pending.resolve(message.result);
+      return;
+    }
+    if (message.type === "ready") return;
+    const pending = this.#pending.get(message.id);
+    if (pending?.kind !== "invoke") return;
     switch (message.type) {
+      case "response": {
+        const { status, statusText, headers, body } = message;
+        pending.response.start({ status, statusText, headers }, body);
+        return;
+      }
+      case "chunk":
+        pending.response.chunk(message.bytes);
+        return;
+      case "end":
+        pending.response.end(message.error);
+        return;
       case "result": {
-        const pending = this.#pending.get(message.id);
-        if (pending?.kind !== "invoke") return;
         this.#pending.delete(message.id);
         clearTimeout(pending.watchdog);
-        pending.resolve(message.result);
+        pending.response.end("the invocation ended before its response body");
+        const response = pending.response.response();
+        pending.resolve(response === undefined ? message.result : { ...message.result, response });
         return;
       }
-      case "need-code": {
-        const pending = this.#pending.get(message.id);
-        if (pending?.kind !== "invoke") return;
+      case "need-code":
         this.#options.loadCode(pending.version).then(
-          (code) => {
+          (bundle) => {
             worker.knownVersions.add(pending.version.id);
-            const sent = worker.send({
-              type: "invoke",
-              id: message.id,
-              version: pending.version,
-              event: pending.event,
-              code,
-            });
-            if (!sent) this.#settleCrashed(message.id, "the runtime worker was not reachable");
+            const { version, event } = pending;
+            if (!worker.send({ type: "invoke", id: message.id, version, event, bundle })) {
+              this.#settle(message.id, "crashed", "the runtime worker was not reachable");
+            }
           },
-          (error) => this.#settleCrashed(message.id, `could not load the function's code: ${String(error)}`),
+          (error) =>
+            this.#settle(message.id, "crashed", `could not load the function's code: ${String(error)}`),
         );
         return;
-      }
-      case "checked": {
-        const pending = this.#pending.get(message.id);
-        if (pending?.kind !== "check") return;
-        this.#pending.delete(message.id);
-        pending.resolve(message.result);
-        return;
-      }
     }
   }
 
@@ -231,9 +294,13 @@ export class Supervisor implements Runtime {
     for (const [id, pending] of inFlight) {
       if (pending.kind === "check") {
         this.#pending.delete(id);
+        clearTimeout(pending.timer);
         pending.resolve({
           ok: false,
-          error: { message: "the runtime worker crashed while compiling; try again" },
+          error: {
+            message:
+              "the code could not be compiled: the compiler ran out of resources (is the bundle too large?)",
+          },
         });
       } else {
         this.#settle(id, blameMemory ? "exceededMemory" : "crashed", `the runtime worker ended (${reason})`);
@@ -269,18 +336,17 @@ export class Supervisor implements Runtime {
     this.#slots[slot]?.kill();
   }
 
-  #settleCrashed(invocationId: string, message: string): void {
-    this.#settle(invocationId, "crashed", message);
-  }
-
   #settle(invocationId: string, outcome: "crashed" | "timeout" | "exceededMemory", message: string): void {
     const pending = this.#pending.get(invocationId);
     if (pending?.kind !== "invoke") return;
     this.#pending.delete(invocationId);
     clearTimeout(pending.watchdog);
+    pending.response.end(message);
+    const response = pending.response.response();
     pending.resolve({
       invocationId,
       outcome,
+      ...(response === undefined ? {} : { response }),
       cold: false,
       cpuMs: 0,
       wallMs: 0,
@@ -289,6 +355,17 @@ export class Supervisor implements Runtime {
       error: { name: "RuntimeError", message },
     });
   }
+}
+
+/** Throws INVALID_CONFIG for an allow-list or platform address the workers would refuse. */
+function validEgress(policy: EgressPolicy): EgressPolicy {
+  new AddressPolicy({
+    allow: policy.allow,
+    functionAllowable: policy.functionAllowable ?? [],
+    platformAddresses: policy.platformAddresses,
+    localAddresses: [],
+  });
+  return policy;
 }
 
 /** FNV-1a hash of the version id: the same version always lands on the same worker. */

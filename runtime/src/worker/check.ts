@@ -1,36 +1,29 @@
-// Compiles a module in a throwaway isolate to report syntax errors at deploy time (never runs it).
+// Compiles a bundle's modules in a throwaway isolate to report syntax and import errors at deploy time.
+// Nothing is evaluated: no tenant code runs.
+import type { CodeBundle } from "@skiff/core";
 import ivm from "isolated-vm";
 import type { CheckResult } from "../types.js";
+import { ModuleError, ModuleGraph } from "./module-graph.js";
 
-const LOCATION = /\[file:\/\/\/worker\.js:(\d+):(\d+)\]\s*$/;
-
-export async function checkModule(code: string): Promise<CheckResult> {
-  const isolate = new ivm.Isolate({ memoryLimit: 64 });
+export async function checkBundle(bundle: CodeBundle): Promise<CheckResult> {
+  // Compiling a 10 MB module needs far more than its size; this runs in the dedicated check worker.
+  const isolate = new ivm.Isolate({ memoryLimit: 1024 });
   try {
-    const module = await isolate.compileModule(code, { filename: "file:///worker.js" });
-    const imports = module.dependencySpecifiers;
-    if (imports.length > 0) {
+    await new ModuleGraph(isolate, bundle).compileAll();
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof ModuleError) {
       return {
         ok: false,
         error: {
-          message: `imports are not supported (${imports.map((s) => JSON.stringify(s)).join(", ")}): bundle the function into one module`,
+          message: error.message,
+          module: error.module,
+          ...(error.line === undefined ? {} : { line: error.line }),
+          ...(error.column === undefined ? {} : { column: error.column }),
         },
       };
     }
-    return { ok: true };
-  } catch (error) {
-    const raw = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    const match = LOCATION.exec(raw);
-    const message = raw.replace(LOCATION, "").trim();
-    if (match === null) return { ok: false, error: { message } };
-    return {
-      ok: false,
-      error: {
-        message: `${message} (line ${match[1]}, column ${match[2]})`,
-        line: Number(match[1]),
-        column: Number(match[2]),
-      },
-    };
+    return { ok: false, error: { message: error instanceof Error ? error.message : String(error) } };
   } finally {
     isolate.dispose();
   }

@@ -1,30 +1,41 @@
-// Runs invocations inside one runtime worker: warm isolate or cold start, under the version's limits.
-import type { HttpEvent, InvocationResult, Outcome } from "@skiff/core";
+// Runs invocations inside one runtime worker: warm isolate or cold start, under the version's limits, with
+// the host calls an invocation may make (its response and body chunks, outbound fetch).
+import type { CodeBundle, InvocationEvent, InvocationResult, Outcome } from "@skiff/core";
 import type { VersionSpec } from "../types.js";
+import type { CompileCache } from "./compile-cache.js";
 import type { IsolatePool } from "./isolate-pool.js";
 import { InvocationWatch } from "./limits.js";
-import { Sandbox, type SandboxResult } from "./sandbox.js";
+import type { ResponseSink } from "./response-sink.js";
+import { type HostCallHandlers, Sandbox, type SandboxResult } from "./sandbox.js";
+import { toResponseHead } from "./sandbox-result.js";
 import type { SpareIsolates } from "./spare-isolates.js";
+import { createStackMapper } from "./stack-mapper.js";
 
 /** Thrown when the worker has neither a warm isolate nor the code of a version. */
 export class CodeNeeded extends Error {}
 
+/** How long `ctx.waitUntil` work may go on after the response (DESIGN §5). */
+export const WAIT_UNTIL_MS = 30_000;
+
+/** Host calls an invocation gets besides its response: outbound fetch and, later, bindings. */
+export type ExtraHostCalls = (version: VersionSpec, deadline: number) => HostCallHandlers;
+
+export interface InvokerOptions {
+  pool: IsolatePool<Sandbox>;
+  code: CodeCache;
+  spares?: SpareIsolates<Sandbox>;
+  compileCache?: CompileCache;
+  extraHostCalls?: ExtraHostCalls;
+  now?: () => number;
+}
+
 export class Invoker {
-  readonly #pool: IsolatePool<Sandbox>;
-  readonly #code: CodeCache;
-  readonly #spares: SpareIsolates<Sandbox> | undefined;
+  readonly #options: InvokerOptions;
   readonly #inFlight = new Map<string, InvocationWatch>();
   readonly #now: () => number;
 
-  constructor(options: {
-    pool: IsolatePool<Sandbox>;
-    code: CodeCache;
-    spares?: SpareIsolates<Sandbox>;
-    now?: () => number;
-  }) {
-    this.#pool = options.pool;
-    this.#code = options.code;
-    this.#spares = options.spares;
+  constructor(options: InvokerOptions) {
+    this.#options = options;
     this.#now = options.now ?? Date.now;
   }
 
@@ -36,58 +47,145 @@ export class Invoker {
   async invoke(
     invocationId: string,
     version: VersionSpec,
-    event: HttpEvent,
-    code?: string,
+    event: InvocationEvent,
+    sink: ResponseSink,
+    bundle?: CodeBundle,
   ): Promise<InvocationResult> {
-    if (code !== undefined) this.#code.set(version.id, code);
+    const { pool, code, spares, compileCache } = this.#options;
+    if (bundle !== undefined) code.set(version.id, bundle);
     const started = this.#now();
-    let sandbox = this.#pool.acquire(version.id);
+    let sandbox = pool.acquire(version.id);
     const cold = sandbox === undefined;
     if (sandbox === undefined) {
-      const source = this.#code.get(version.id);
-      if (source === undefined) throw new CodeNeeded(version.id);
-      const memoryMb = version.config.memoryMb;
-      sandbox = this.#spares?.take(memoryMb) ?? new Sandbox(memoryMb);
+      if (code.get(version.id) === undefined) throw new CodeNeeded(version.id);
+      sandbox = spares?.take(version.config.memoryMb) ?? new Sandbox(version.config.memoryMb);
     }
     const watch = new InvocationWatch(sandbox.isolate, {
       cpuMs: version.config.cpuMs,
       timeoutMs: version.config.timeoutMs,
     });
     this.#inFlight.set(invocationId, watch);
+    const response = new ResponseRelay(sink, () => watch.extendWall(WAIT_UNTIL_MS));
     let result: SandboxResult;
     try {
       if (cold) {
-        await sandbox.load(version.id, this.#code.get(version.id) as string, version.config.vars);
-        this.#pool.add(sandbox);
+        const env = { ...version.config.vars, ...(version.secrets ?? {}) };
+        await sandbox.load(version.id, code.get(version.id) as CodeBundle, env, compileCache);
+        pool.add(sandbox);
       }
-      result = await sandbox.dispatch(event);
+      const deadline = started + version.config.timeoutMs;
+      const meta = {
+        invocationId,
+        tenant: version.tenant,
+        functionName: version.functionName,
+        version: version.number,
+        memoryMb: version.config.memoryMb,
+        deadline,
+      };
+      const hostCalls = { ...this.#options.extraHostCalls?.(version, deadline), ...response.handlers() };
+      result = await sandbox.dispatch(event, meta, hostCalls);
     } catch (error) {
       result = failure(error, watch, sandbox);
     } finally {
       watch.stop();
       this.#inFlight.delete(invocationId);
+      response.close(watch.reason);
     }
-    if (sandbox.disposed || watch.reason !== undefined) this.#pool.discard(sandbox);
-    else if (cold && result.outcome === "exception" && !sandbox.loaded) this.#pool.discard(sandbox);
-    else this.#pool.release(sandbox);
+    const mapped = mapLocations(result, code.get(version.id));
+    if (sandbox.disposed || watch.reason !== undefined) pool.discard(sandbox);
+    else if (cold && !sandbox.loaded) pool.discard(sandbox);
+    else pool.release(sandbox);
 
     return {
       invocationId,
       outcome: result.outcome,
-      ...(result.response === undefined ? {} : { response: result.response }),
-      ...(result.error === undefined ? {} : { error: result.error }),
+      ...(result.response === undefined ? {} : { response: { ...result.response, body: new Uint8Array(0) } }),
+      ...(result.value === undefined ? {} : { value: result.value }),
+      ...(result.noRetry === undefined ? {} : { noRetry: result.noRetry }),
+      ...(result.queue === undefined ? {} : { queue: result.queue }),
+      ...(mapped.error === undefined ? {} : { error: mapped.error }),
       cold,
       cpuMs: round(watch.cpuMs),
       wallMs: round(this.#now() - started),
-      logs: result.logs,
+      logs: mapped.logs,
       droppedLogLines: result.droppedLogLines,
     };
   }
 
   evict(versionId: string): void {
-    this.#pool.evictVersion(versionId);
-    this.#code.delete(versionId);
+    this.#options.pool.evictVersion(versionId);
+    this.#options.code.delete(versionId);
   }
+}
+
+/** Turns the prelude's response host calls into sink calls, validating each untrusted argument. */
+class ResponseRelay {
+  readonly #sink: ResponseSink;
+  readonly #onStarted: () => void;
+  #state: "idle" | "streaming" | "done" = "idle";
+
+  constructor(sink: ResponseSink, onStarted: () => void) {
+    this.#sink = sink;
+    this.#onStarted = onStarted;
+  }
+
+  handlers(): HostCallHandlers {
+    return {
+      response: async (args) => {
+        if (this.#state !== "idle") throw new Error("a response was already sent");
+        const head = toResponseHead(args);
+        const { streaming, body } = (args ?? {}) as { streaming?: unknown; body?: unknown };
+        if (head === undefined || (streaming !== true && !(body instanceof Uint8Array))) {
+          throw new Error("invalid response");
+        }
+        this.#state = streaming === true ? "streaming" : "done";
+        this.#sink.start(streaming === true ? head : { ...head, body: body as Uint8Array });
+        this.#onStarted();
+        return null;
+      },
+      chunk: async (args) => {
+        if (this.#state !== "streaming") throw new Error("no response body is being streamed");
+        if (!(args instanceof Uint8Array)) throw new Error("body chunks must be Uint8Array");
+        await this.#sink.chunk(args);
+        return null;
+      },
+      end: async (args) => {
+        if (this.#state !== "streaming") return null;
+        this.#state = "done";
+        const error = (args as { error?: unknown } | null)?.error;
+        this.#sink.end(typeof error === "string" ? error : undefined);
+        return null;
+      },
+    };
+  }
+
+  /** Ends a stream the handler left open (it was stopped by a limit, or returned without finishing). */
+  close(reason: string | undefined): void {
+    if (this.#state === "streaming")
+      this.#sink.end(
+        reason === undefined
+          ? "the response stream was not finished"
+          : `the invocation was stopped (${reason})`,
+      );
+    this.#state = "done";
+  }
+}
+
+/** Points the error and log lines at the uploaded files and lines. */
+function mapLocations(
+  result: SandboxResult,
+  bundle: CodeBundle | undefined,
+): Pick<SandboxResult, "error" | "logs"> {
+  if (bundle === undefined) return result;
+  const map = createStackMapper(bundle);
+  const error =
+    result.error === undefined
+      ? undefined
+      : { ...result.error, ...(result.error.stack === undefined ? {} : { stack: map(result.error.stack) }) };
+  return {
+    ...(error === undefined ? {} : { error }),
+    logs: result.logs.map((line) => ({ ...line, message: map(line.message) })),
+  };
 }
 
 type FailedResult = Omit<SandboxResult, "outcome"> & { outcome: Outcome };
@@ -110,7 +208,9 @@ function failure(error: unknown, watch: InvocationWatch, sandbox: Sandbox): Sand
         message: err.message,
         ...(err.stack === undefined ? {} : { stack: err.stack }),
       },
-      logs: [],
+      logs: [
+        { level: "error", message: `Uncaught ${err.stack ?? `${err.name}: ${err.message}`}`, ts: Date.now() },
+      ],
       droppedLogLines: 0,
     };
   }
@@ -124,24 +224,24 @@ function round(ms: number): number {
 /** The code of versions this worker has been sent, bounded by count (oldest first out). */
 export class CodeCache {
   readonly #max: number;
-  readonly #entries = new Map<string, string>();
+  readonly #entries = new Map<string, CodeBundle>();
 
   constructor(max = 1000) {
     this.#max = max;
   }
 
-  get(versionId: string): string | undefined {
-    const code = this.#entries.get(versionId);
-    if (code !== undefined) {
+  get(versionId: string): CodeBundle | undefined {
+    const bundle = this.#entries.get(versionId);
+    if (bundle !== undefined) {
       this.#entries.delete(versionId);
-      this.#entries.set(versionId, code);
+      this.#entries.set(versionId, bundle);
     }
-    return code;
+    return bundle;
   }
 
-  set(versionId: string, code: string): void {
+  set(versionId: string, bundle: CodeBundle): void {
     this.#entries.delete(versionId);
-    this.#entries.set(versionId, code);
+    this.#entries.set(versionId, bundle);
     for (const key of this.#entries.keys()) {
       if (this.#entries.size <= this.#max) break;
       this.#entries.delete(key);

@@ -46,6 +46,16 @@ export class InvocationWatch {
     if (!this.#isolate.isDisposed) this.#isolate.dispose();
   }
 
+  /**
+   * Moves the wall-clock deadline to `ms` from now: once a response is sent, `ctx.waitUntil` work may go on
+   * for its own bound rather than the handler's timeout. The CPU limit is unchanged.
+   */
+  extendWall(ms: number): void {
+    if (this.#reason !== undefined || this.#cpuEnd !== undefined) return;
+    clearTimeout(this.#wallTimer);
+    this.#wallTimer = setTimeout(() => this.trip("timeout"), ms);
+  }
+
   /** Ends the watch when the invocation finished by itself. */
   stop(): void {
     this.#cpuEnd ??= this.#readCpu();

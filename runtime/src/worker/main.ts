@@ -1,13 +1,20 @@
 // Runtime worker entry: a child process that hosts isolates and answers the supervisor over IPC.
 // Started by the supervisor with --no-node-snapshot (isolated-vm requires it on Node 20+).
+
+import { DEFAULT_EGRESS_POLICY } from "../egress-defaults.js";
+import type { EgressPolicy } from "../fetch-types.js";
 import type { FromWorker, ToWorker } from "../protocol.js";
-import { checkModule } from "./check.js";
+import { checkBundle } from "./check.js";
+import { CompileCache } from "./compile-cache.js";
+import { createEgressFetch, type EgressFetch, SubrequestBudget } from "./egress/index.js";
 import { CodeCache, CodeNeeded, Invoker } from "./invoker.js";
 import { IsolatePool } from "./isolate-pool.js";
+import type { ResponseSink } from "./response-sink.js";
 import { Sandbox } from "./sandbox.js";
 import { SpareIsolates } from "./spare-isolates.js";
 
 const env = process.env;
+
 const pool = new IsolatePool<Sandbox>({
   maxIsolates: Number(env.SKIFF_MAX_ISOLATES ?? 1000),
   maxHeapBytes: Number(env.SKIFF_MAX_ISOLATE_HEAP_MB ?? 2048) * 1024 * 1024,
@@ -23,45 +30,96 @@ const spares = new SpareIsolates<Sandbox>({
   onError: (error) =>
     process.stderr.write(`skiff worker: could not prepare a spare isolate: ${String(error)}\n`),
 });
-const invoker = new Invoker({ pool, code: new CodeCache(), spares });
+const compileCache = new CompileCache(
+  env.SKIFF_COMPILE_CACHE_DIR === undefined ? {} : { dir: env.SKIFF_COMPILE_CACHE_DIR },
+);
+let egressPolicy: EgressPolicy = JSON.parse(env.SKIFF_EGRESS_POLICY ?? "null") ?? DEFAULT_EGRESS_POLICY;
+let egressFetch: EgressFetch = createEgressFetch(egressPolicy);
+const invoker = new Invoker({
+  pool,
+  code: new CodeCache(),
+  spares,
+  compileCache,
+  extraHostCalls: (version, deadline) => {
+    const budget = new SubrequestBudget(egressPolicy.maxSubrequests);
+    const allowedHosts = version.config.allowedHosts ?? [];
+    return { fetch: (args, signal) => egressFetch(args, { allowedHosts, signal, budget, deadline }) };
+  },
+});
+
+/** Chunk host calls waiting for the supervisor's acknowledgement, per invocation, oldest first. */
+const awaitingAck = new Map<string, Array<() => void>>();
 
 function send(message: FromWorker): void {
   process.send?.(message);
 }
 
+function sinkFor(id: string): ResponseSink {
+  return {
+    start: (response) => send({ type: "response", id, ...response }),
+    chunk: (bytes) =>
+      new Promise<void>((resolve) => {
+        const queue = awaitingAck.get(id);
+        if (queue === undefined) awaitingAck.set(id, [resolve]);
+        else queue.push(resolve);
+        send({ type: "chunk", id, bytes });
+      }),
+    end: (error) => send({ type: "end", id, ...(error === undefined ? {} : { error }) }),
+  };
+}
+
+function crashedResult(id: string, error: unknown) {
+  return {
+    invocationId: id,
+    outcome: "crashed" as const,
+    cold: true,
+    cpuMs: 0,
+    wallMs: 0,
+    logs: [],
+    droppedLogLines: 0,
+    error: { name: "Error", message: String(error) },
+  };
+}
+
 process.on("message", (message: ToWorker) => {
   switch (message.type) {
     case "invoke":
-      invoker.invoke(message.id, message.version, message.event, message.code).then(
-        (result) => send({ type: "result", id: message.id, result }),
-        (error) => {
-          if (error instanceof CodeNeeded) send({ type: "need-code", id: message.id });
-          else
-            send({
-              type: "result",
-              id: message.id,
-              result: {
-                invocationId: message.id,
-                outcome: "crashed",
-                cold: true,
-                cpuMs: 0,
-                wallMs: 0,
-                logs: [],
-                droppedLogLines: 0,
-                error: { name: "Error", message: String(error) },
-              },
-            });
-        },
-      );
+      invoker
+        .invoke(message.id, message.version, message.event, sinkFor(message.id), message.bundle)
+        .then(
+          (result) => send({ type: "result", id: message.id, result }),
+          (error) => {
+            if (error instanceof CodeNeeded) send({ type: "need-code", id: message.id });
+            else send({ type: "result", id: message.id, result: crashedResult(message.id, error) });
+          },
+        )
+        .finally(() => {
+          // Pending chunk calls belong to an invocation that ended; release them.
+          for (const resolve of awaitingAck.get(message.id) ?? []) resolve();
+          awaitingAck.delete(message.id);
+        });
+      break;
+    case "chunk-ack":
+      awaitingAck.get(message.id)?.shift()?.();
       break;
     case "cancel":
       invoker.cancel(message.id);
       break;
     case "check":
-      checkModule(message.code).then((result) => send({ type: "checked", id: message.id, result }));
+      checkBundle(message.bundle).then((result) => send({ type: "checked", id: message.id, result }));
       break;
     case "evict":
       invoker.evict(message.versionId);
+      break;
+    case "egress":
+      try {
+        egressFetch = createEgressFetch(message.policy);
+        egressPolicy = message.policy;
+      } catch (error) {
+        process.stderr.write(
+          `skiff worker: egress policy refused, keeping the previous one: ${String(error)}\n`,
+        );
+      }
       break;
   }
 });

@@ -1,21 +1,25 @@
 // The Web APIs the prelude gives tenant code, exercised in a real isolate.
 import { afterEach, describe, expect, it } from "vitest";
-import { httpEvent, text } from "../testing/fixtures.js";
-import { Sandbox } from "./sandbox.js";
+import { httpEvent } from "../testing/fixtures.js";
+import { SandboxHarness } from "../testing/sandbox-harness.js";
 
-const sandboxes: Sandbox[] = [];
+const harnesses: SandboxHarness[] = [];
 afterEach(() => {
-  for (const s of sandboxes.splice(0)) s.dispose();
+  for (const h of harnesses.splice(0)) h.dispose();
 });
+
+async function load(code: string, env: Record<string, unknown> = {}): Promise<SandboxHarness> {
+  const harness = await SandboxHarness.load(code, env);
+  harnesses.push(harness);
+  return harness;
+}
 
 /** Runs `body` as the inside of an async fetch handler and returns what it responds, parsed as JSON. */
 async function run(body: string, event = httpEvent()): Promise<unknown> {
-  const sandbox = new Sandbox(64);
-  sandboxes.push(sandbox);
-  await sandbox.load("v", `export default { async fetch(request, env, ctx) { ${body} } }`, { A: "1" });
-  const result = await sandbox.dispatch(event);
+  const harness = await load(`export default { async fetch(request, env, ctx) { ${body} } }`, { A: "1" });
+  const { result, json } = await harness.run(event);
   if (result.outcome !== "ok") throw new Error(`${result.outcome}: ${result.error?.message}`);
-  return JSON.parse(text(result.response?.body));
+  return json();
 }
 
 describe("prelude Web APIs", () => {
@@ -123,25 +127,21 @@ describe("prelude Web APIs", () => {
   });
 
   it("captures console output with levels and bounds it", async () => {
-    const sandbox = new Sandbox(64);
-    sandboxes.push(sandbox);
-    await sandbox.load(
-      "v",
+    const harness = await load(
       `export default { fetch() {
          console.log("a", 1, { b: [2] });
          console.warn("w");
          for (let i = 0; i < 1000; i++) console.info("spam " + i);
          return new Response("ok");
        } }`,
-      {},
     );
-    const result = await sandbox.dispatch(httpEvent());
+    const { result } = await harness.run();
     expect(result.logs[0]).toMatchObject({ level: "log", message: "a 1 { b: [ 2 ] }" });
     expect(result.logs[1]).toMatchObject({ level: "warn", message: "w" });
     expect(result.logs.length + result.droppedLogLines).toBe(1002);
     expect(result.droppedLogLines).toBeGreaterThan(0);
     // The buffer starts empty for the next invocation.
-    const next = await sandbox.dispatch(httpEvent());
+    const { result: next } = await harness.run();
     expect(next.logs.length + next.droppedLogLines).toBe(1002);
   });
 

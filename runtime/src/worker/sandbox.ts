@@ -1,22 +1,34 @@
 // One isolate running one version's module: created cold, reused warm, one invocation at a time.
 import { randomBytes } from "node:crypto";
-import type { HeaderList, HttpEvent, HttpResponse, InvocationError, LogLine, Outcome } from "@skiff/core";
+import type { CodeBundle, InvocationEvent } from "@skiff/core";
 import ivm from "isolated-vm";
+import type { CompileCache } from "./compile-cache.js";
+import { ModuleGraph } from "./module-graph.js";
 import { preludeSource } from "./prelude-source.js";
+import { type SandboxResult, toSandboxResult } from "./sandbox-result.js";
 
-const MODULE_FILENAME = "file:///worker.js";
+export type { SandboxResult } from "./sandbox-result.js";
+
 const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 const MAX_RANDOM_BYTES = 65_536;
+/**
+ * Host calls (timers, random bytes, async work) one invocation may make. Each call costs the worker's event
+ * loop, which other tenants share, so a loop of calls must end in an error rather than starve them.
+ */
+export const HOST_CALL_BUDGET = 50_000;
 
 /** The prelude's code cache, made by this process from our own prelude (never from tenant input). */
 let preludeCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
 
-export interface SandboxResult {
-  outcome: Extract<Outcome, "ok" | "exception" | "invalidResponse">;
-  response?: HttpResponse;
-  error?: InvocationError;
-  logs: LogLine[];
-  droppedLogLines: number;
+/** About the invocation, for Lambda's `context` (mirrors the prelude's InvocationMeta). */
+export interface InvocationMeta {
+  invocationId: string;
+  tenant: string;
+  functionName: string;
+  version: number;
+  memoryMb: number;
+  /** Epoch ms by which the handler must finish. */
+  deadline: number;
 }
 
 /**
@@ -33,10 +45,11 @@ export class Sandbox {
   #versionId: string | undefined;
   #context: ivm.Context | undefined;
   #setup: ivm.Reference<(namespace: unknown, vars: unknown) => void> | undefined;
-  #dispatch: ivm.Reference<(event: unknown) => Promise<unknown>> | undefined;
+  #dispatch: ivm.Reference<(event: unknown, meta: unknown) => Promise<unknown>> | undefined;
   #fireTimer: ivm.Reference<(id: number) => void> | undefined;
   #settleHostCall: ivm.Reference<(id: number, ok: boolean, value: unknown) => void> | undefined;
   #timers = new Map<number, NodeJS.Timeout>();
+  #hostCallsMade = 0;
   /** Host calls of the running invocation; aborted when it ends. */
   #hostCalls: { handlers: HostCallHandlers; abort: AbortController } | undefined;
 
@@ -69,12 +82,15 @@ export class Sandbox {
     await context.evalClosure(
       "globalThis.__skiffHost = { randomBytes: $0, scheduleTimer: $1, cancelTimer: $2, call: $3 };",
       [
-        new ivm.Callback((length: unknown) => this.#randomBytes(length)),
-        new ivm.Callback((id: unknown, delay: unknown) => this.#scheduleTimer(id, delay), { ignored: true }),
-        new ivm.Callback((id: unknown) => this.#cancelTimer(id), { ignored: true }),
-        new ivm.Callback((id: unknown, name: unknown, args: unknown) => this.#startHostCall(id, name, args), {
-          ignored: true,
-        }),
+        // Synchronous on purpose: each call waits for the host, so a loop of calls slows the isolate down
+        // instead of flooding the worker's event loop (which also runs the limit checks).
+        new ivm.Callback((length: unknown) => this.#charge() && this.#randomBytes(length)),
+        new ivm.Callback((id: unknown, delay: unknown) => this.#charge() && this.#scheduleTimer(id, delay)),
+        new ivm.Callback((id: unknown) => this.#charge() && this.#cancelTimer(id)),
+        new ivm.Callback(
+          (id: unknown, name: unknown, args: unknown) =>
+            this.#charge() && this.#startHostCall(id, name, args),
+        ),
       ],
     );
     const prelude = await this.isolate.compileScript(preludeSource(), {
@@ -95,18 +111,19 @@ export class Sandbox {
     this.#context = context;
   }
 
-  /** Compiles, links and evaluates a version's module in a prepared isolate (runs tenant top-level code). */
-  async loadModule(versionId: string, code: string, vars: Record<string, string>): Promise<void> {
+  /** Compiles, links and evaluates a version's modules in a prepared isolate (runs tenant top-level code). */
+  async loadModule(
+    versionId: string,
+    bundle: CodeBundle,
+    env: Record<string, unknown>,
+    cache?: CompileCache,
+  ): Promise<void> {
     const context = this.#context;
     const setup = this.#setup;
     if (context === undefined || setup === undefined) throw new Error("sandbox is not prepared");
     if (this.#versionId !== undefined) throw new Error("sandbox already holds a module");
-    const module = await this.isolate.compileModule(code, { filename: MODULE_FILENAME });
-    await module.instantiate(context, (specifier) => {
-      throw new Error(`imports are not supported ("${specifier}"): bundle the function into one module`);
-    });
-    await module.evaluate();
-    await setup.apply(undefined, [module.namespace.derefInto(), new ivm.ExternalCopy(vars).copyInto()]);
+    const namespace = await new ModuleGraph(this.isolate, bundle, cache).evaluate(context);
+    await setup.apply(undefined, [namespace.derefInto(), new ivm.ExternalCopy(env).copyInto()]);
     setup.release();
     this.#setup = undefined;
     this.#versionId = versionId;
@@ -114,23 +131,38 @@ export class Sandbox {
     this.heapBytes = stats.used_heap_size + stats.externally_allocated_size;
   }
 
-  /** Prepares (if needed) and loads a module: a whole cold start. */
-  async load(versionId: string, code: string, vars: Record<string, string>): Promise<void> {
+  /** Prepares (if needed) and loads the modules: a whole cold start. */
+  async load(
+    versionId: string,
+    bundle: CodeBundle,
+    env: Record<string, unknown>,
+    cache?: CompileCache,
+  ): Promise<void> {
     if (!this.prepared) await this.prepare();
-    await this.loadModule(versionId, code, vars);
+    await this.loadModule(versionId, bundle, env, cache);
   }
 
-  /** Runs one HTTP event through the prelude's dispatcher. Rejects only if the isolate dies. */
-  async dispatch(event: HttpEvent): Promise<SandboxResult> {
+  /**
+   * Runs one event through the prelude's dispatcher. Host calls the handler makes (the response, its body
+   * chunks, fetch, bindings) go to `hostCalls`. Rejects only if the isolate dies.
+   */
+  async dispatch(
+    event: InvocationEvent,
+    meta: InvocationMeta,
+    hostCalls: HostCallHandlers = {},
+  ): Promise<SandboxResult> {
     if (this.#dispatch === undefined || this.#versionId === undefined)
       throw new Error("sandbox is not loaded");
+    this.#hostCalls = { handlers: hostCalls, abort: new AbortController() };
+    this.#hostCallsMade = 0;
     try {
       const raw = await this.#dispatch.apply(
         undefined,
-        [new ivm.ExternalCopy(event).copyInto({ release: true })],
-        {
-          result: { promise: true, copy: true },
-        },
+        [
+          new ivm.ExternalCopy(event).copyInto({ release: true }),
+          new ivm.ExternalCopy(meta).copyInto({ release: true }),
+        ],
+        { result: { promise: true, copy: true } },
       );
       return toSandboxResult(raw);
     } finally {
@@ -146,6 +178,16 @@ export class Sandbox {
     if (!this.isolate.isDisposed) this.isolate.dispose();
   }
 
+  /** Counts a host call against the budget; throws into the isolate once it is spent. */
+  #charge(): true {
+    if (++this.#hostCallsMade > HOST_CALL_BUDGET) {
+      throw new RangeError(
+        `too many host calls in one invocation (timers, crypto, fetch): the limit is ${HOST_CALL_BUDGET}`,
+      );
+    }
+    return true;
+  }
+
   #randomBytes(length: unknown): ArrayBuffer {
     if (!Number.isInteger(length) || (length as number) < 0 || (length as number) > MAX_RANDOM_BYTES) {
       throw new RangeError("randomBytes: invalid length");
@@ -155,7 +197,8 @@ export class Sandbox {
   }
 
   #scheduleTimer(id: unknown, delay: unknown): void {
-    if (!Number.isInteger(id) || typeof delay !== "number") return;
+    // Between invocations no tenant code may be woken up.
+    if (!Number.isInteger(id) || typeof delay !== "number" || this.#hostCalls === undefined) return;
     const ms = Math.max(0, Math.min(delay, MAX_TIMER_DELAY_MS));
     this.#cancelTimer(id);
     const timer = setTimeout(() => {
@@ -200,81 +243,4 @@ export class Sandbox {
     for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
   }
-}
-
-/**
- * Validates what the prelude returned. The prelude is ours, but it runs beside tenant code that may have
- * tampered with built-ins, so nothing is trusted: every field is checked and copied into a fresh object.
- */
-export function toSandboxResult(raw: unknown): SandboxResult {
-  const value = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
-  const logs = toLogs(value.logs);
-  const droppedLogLines = toCount(value.droppedLogLines);
-  const outcome = value.outcome;
-  if (outcome === "ok") {
-    const response = toResponse(value.response);
-    if (response !== undefined) return { outcome, response, logs, droppedLogLines };
-    return {
-      outcome: "invalidResponse",
-      error: { name: "TypeError", message: "the response could not be read" },
-      logs,
-      droppedLogLines,
-    };
-  }
-  if (outcome === "exception" || outcome === "invalidResponse") {
-    return { outcome, error: toError(value.error), logs, droppedLogLines };
-  }
-  return {
-    outcome: "exception",
-    error: { name: "Error", message: "unexpected result from the isolate" },
-    logs,
-    droppedLogLines,
-  };
-}
-
-function toResponse(raw: unknown): HttpResponse | undefined {
-  if (typeof raw !== "object" || raw === null) return undefined;
-  const r = raw as Record<string, unknown>;
-  if (!Number.isInteger(r.status) || (r.status as number) < 200 || (r.status as number) > 599)
-    return undefined;
-  if (!(r.body instanceof Uint8Array) || !Array.isArray(r.headers)) return undefined;
-  const headers: HeaderList = [];
-  for (const pair of r.headers) {
-    if (!Array.isArray(pair) || typeof pair[0] !== "string" || typeof pair[1] !== "string") return undefined;
-    headers.push([pair[0], pair[1]]);
-  }
-  return {
-    status: r.status as number,
-    statusText: typeof r.statusText === "string" ? r.statusText : "",
-    headers,
-    body: r.body,
-  };
-}
-
-function toError(raw: unknown): InvocationError {
-  const e = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
-  const error: InvocationError = {
-    name: typeof e.name === "string" ? e.name.slice(0, 200) : "Error",
-    message: typeof e.message === "string" ? e.message.slice(0, 8192) : "unknown error",
-  };
-  if (typeof e.stack === "string") error.stack = e.stack.slice(0, 16_384);
-  return error;
-}
-
-const LEVELS = new Set(["debug", "info", "log", "warn", "error"]);
-
-function toLogs(raw: unknown): LogLine[] {
-  if (!Array.isArray(raw)) return [];
-  const lines: LogLine[] = [];
-  for (const item of raw) {
-    if (typeof item !== "object" || item === null) continue;
-    const l = item as Record<string, unknown>;
-    if (typeof l.message !== "string" || typeof l.level !== "string" || !LEVELS.has(l.level)) continue;
-    lines.push({ level: l.level as LogLine["level"], message: l.message, ts: toCount(l.ts) });
-  }
-  return lines;
-}
-
-function toCount(raw: unknown): number {
-  return typeof raw === "number" && Number.isFinite(raw) && raw >= 0 ? raw : 0;
 }

@@ -1,4 +1,6 @@
 // Every migration in the order it is applied; a new one is appended, an applied one never edited.
 import { initial } from "./001-initial.js";
+import { secrets } from "./002-secrets.js";
+import { versionCodeSummary } from "./003-version-code-summary.js";
 
-export const MIGRATIONS = [initial] as const;
+export const MIGRATIONS = [initial, secrets, versionCodeSummary] as const;

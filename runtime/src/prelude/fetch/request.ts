@@ -1,60 +1,184 @@
-// The Fetch standard's Request over byte bodies.
-import { Headers } from "headers-polyfill";
-import { Body, type BodyInit, extractBody } from "./body.js";
+// The Fetch standard's Request.
+import { URL } from "whatwg-url";
+import type { AbortSignal } from "../abort.js";
+import { loadEvents } from "../lazy.js";
+import { Body, type BodyInit, type ExtractedBody, cloneBody, extractBody, takeBody } from "./body.js";
+import { Headers, type HeadersInit } from "./headers.js";
+
+export type RequestRedirect = "follow" | "error" | "manual";
 
 export interface RequestInit {
   method?: string;
   headers?: HeadersInit;
   body?: BodyInit;
-  redirect?: "follow" | "error" | "manual";
+  redirect?: RequestRedirect;
+  signal?: AbortSignal | null;
+  integrity?: string;
+  keepalive?: boolean;
+  duplex?: "half";
+  // Accepted and ignored, as on Workers: they govern browser behaviour that has no meaning here.
+  cache?: string;
+  credentials?: string;
+  mode?: string;
+  referrer?: string;
+  referrerPolicy?: string;
+  priority?: string;
+  window?: null;
 }
-
-type HeadersInit = ConstructorParameters<typeof Headers>[0];
 
 const NORMALIZED_METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH"]);
 const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const REDIRECTS = new Set(["follow", "error", "manual"]);
 
-function normalizeMethod(method: string): string {
-  if (!TOKEN.test(method)) throw new TypeError(`'${method}' is not a valid HTTP method`);
-  const upper = method.toUpperCase();
-  if (FORBIDDEN_METHODS.has(upper)) throw new TypeError(`'${method}' HTTP method is unsupported`);
-  return NORMALIZED_METHODS.has(upper) ? upper : method;
+function normalizeMethod(method: unknown): string {
+  const text = String(method);
+  if (!TOKEN.test(text)) throw new TypeError(`'${text}' is not a valid HTTP method`);
+  const upper = text.toUpperCase();
+  if (FORBIDDEN_METHODS.has(upper)) throw new TypeError(`'${text}' HTTP method is unsupported`);
+  return NORMALIZED_METHODS.has(upper) ? upper : text;
+}
+
+function parseUrl(input: unknown): string {
+  let url: URL;
+  try {
+    url = new URL(String(input));
+  } catch {
+    throw new TypeError(`Invalid URL: ${String(input)}`);
+  }
+  if (url.username !== "" || url.password !== "") {
+    throw new TypeError(`Request cannot be constructed from a URL that includes credentials: ${url.href}`);
+  }
+  return url.href;
 }
 
 export class Request extends Body {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: Headers;
-  readonly redirect: "follow" | "error" | "manual";
+  readonly #method: string;
+  readonly #url: string;
+  readonly #headers: Headers;
+  readonly #redirect: RequestRedirect;
+  readonly #integrity: string;
+  readonly #keepalive: boolean;
+  /** The signal this request follows; its own signal is made on first read. */
+  readonly #parentSignal: AbortSignal | null;
+  #signal: AbortSignal | null = null;
 
   constructor(input: string | URL | Request, init: RequestInit = {}) {
-    const source = input instanceof Request ? input : null;
-    const method = normalizeMethod(init.method ?? source?.method ?? "GET");
-    let bytes: Uint8Array | null;
-    let contentType: string | null = null;
-    if (init.body !== undefined) {
-      ({ bytes, contentType } = extractBody(init.body));
-    } else {
-      if (source?.bodyUsed)
-        throw new TypeError("Cannot construct a Request from a Request whose body was used");
-      bytes = source === null ? null : Body.peek(source);
+    if (arguments.length < 1) throw new TypeError("Request: a URL or a Request is required");
+    if (init !== undefined && init !== null && typeof init !== "object") {
+      throw new TypeError("Request: init must be an object");
     }
-    if (bytes !== null && (method === "GET" || method === "HEAD")) {
+    const options: RequestInit = init ?? {};
+    const source = input instanceof Request ? input : null;
+    const url = source === null ? parseUrl(input) : source.url;
+    const method = options.method !== undefined ? normalizeMethod(options.method) : (source?.method ?? "GET");
+    const redirect = options.redirect ?? source?.redirect ?? "follow";
+    if (!REDIRECTS.has(redirect)) throw new TypeError(`Request: invalid redirect mode "${redirect}"`);
+    const signal = options.signal === undefined ? (source?.signal ?? null) : options.signal;
+    // Before the events module loads, no AbortSignal exists for `signal` to be.
+    if (signal !== null && !(loadEvents.loaded && signal instanceof loadEvents().AbortSignal)) {
+      throw new TypeError("Request: signal must be an AbortSignal");
+    }
+    const headers = new Headers(options.headers ?? source?.headers);
+    const hasInitBody = options.body !== undefined && options.body !== null;
+    if (hasInitBody && (method === "GET" || method === "HEAD")) {
       throw new TypeError("Request with GET/HEAD method cannot have body");
     }
-    super(bytes);
-    this.method = method;
-    this.url = new URL(source === null ? String(input) : source.url).href;
-    this.headers = new Headers(init.headers ?? source?.headers ?? undefined);
-    if (contentType !== null && !this.headers.has("content-type"))
-      this.headers.set("content-type", contentType);
-    this.redirect = init.redirect ?? source?.redirect ?? "follow";
+    let body: ExtractedBody;
+    if (hasInitBody) {
+      body = extractBody(options.body);
+      if (body.contentType !== null && !headers.has("content-type")) headers.set("content-type", body.contentType);
+    } else if (source !== null && options.body === undefined) {
+      body = takeBody(source);
+      if ((body.bytes !== null || body.stream !== null) && (method === "GET" || method === "HEAD")) {
+        throw new TypeError("Request with GET/HEAD method cannot have body");
+      }
+    } else {
+      body = extractBody(null);
+    }
+    super(body);
+    this.#method = method;
+    this.#url = url;
+    this.#headers = headers;
+    this.#redirect = redirect;
+    this.#integrity = String(options.integrity ?? source?.integrity ?? "");
+    this.#keepalive = Boolean(options.keepalive ?? source?.keepalive ?? false);
+    this.#parentSignal = signal;
+  }
+
+  get method(): string {
+    return this.#method;
+  }
+
+  get url(): string {
+    return this.#url;
+  }
+
+  get headers(): Headers {
+    return this.#headers;
+  }
+
+  get redirect(): RequestRedirect {
+    return this.#redirect;
+  }
+
+  get signal(): AbortSignal {
+    if (this.#signal === null) {
+      const { AbortController, AbortSignal } = loadEvents();
+      this.#signal =
+        this.#parentSignal === null ? new AbortController().signal : AbortSignal.any([this.#parentSignal]);
+    }
+    return this.#signal;
+  }
+
+  get integrity(): string {
+    return this.#integrity;
+  }
+
+  get keepalive(): boolean {
+    return this.#keepalive;
+  }
+
+  get cache(): string {
+    return "default";
+  }
+
+  get credentials(): string {
+    return "same-origin";
+  }
+
+  get destination(): string {
+    return "";
+  }
+
+  get mode(): string {
+    return "cors";
+  }
+
+  get referrer(): string {
+    return "about:client";
+  }
+
+  get referrerPolicy(): string {
+    return "";
+  }
+
+  get duplex(): string {
+    return "half";
   }
 
   clone(): Request {
     if (this.bodyUsed) throw new TypeError("Cannot clone a Request whose body was used");
-    return new Request(this);
+    const body = cloneBody(this);
+    return new Request(this.#url, {
+      method: this.#method,
+      headers: this.#headers,
+      redirect: this.#redirect,
+      signal: this.signal,
+      integrity: this.#integrity,
+      keepalive: this.#keepalive,
+      body: (body.stream ?? body.bytes) as BodyInit,
+    });
   }
 
   get [Symbol.toStringTag](): string {

@@ -1,30 +1,48 @@
 import { describe, expect, it } from "vitest";
-import { toSandboxResult } from "./sandbox.js";
+import { toSandboxResult } from "./sandbox-result.js";
 
 describe("toSandboxResult", () => {
-  it("copies a valid response", () => {
-    const body = new Uint8Array([104, 105]);
+  it("copies a valid response head, value and queue decisions", () => {
     const result = toSandboxResult({
       outcome: "ok",
-      response: { status: 201, statusText: "Created", headers: [["x-a", "1"]], body },
+      response: { status: 201, statusText: "Created", headers: [["x-a", "1"]] },
+      value: { a: [1, 2] },
+      noRetry: true,
+      queue: { retry: [{ id: "m1", delaySeconds: 5 }, { id: 7 }, { id: "m2" }] },
       logs: [{ level: "warn", message: "careful", ts: 5 }],
       droppedLogLines: 2,
     });
     expect(result).toEqual({
       outcome: "ok",
-      response: { status: 201, statusText: "Created", headers: [["x-a", "1"]], body },
+      response: { status: 201, statusText: "Created", headers: [["x-a", "1"]] },
+      value: { a: [1, 2] },
+      noRetry: true,
+      queue: { retry: [{ id: "m1", delaySeconds: 5 }, { id: "m2" }] },
       logs: [{ level: "warn", message: "careful", ts: 5 }],
       droppedLogLines: 2,
     });
   });
 
   it.each([
-    ["a status out of range", { status: 99, headers: [], body: new Uint8Array() }],
-    ["a body that is not bytes", { status: 200, headers: [], body: "text" }],
-    ["headers that are not string pairs", { status: 200, headers: [["a", 1]], body: new Uint8Array() }],
-    ["no response", undefined],
+    ["a status out of range", { status: 99, headers: [] }],
+    ["headers that are not string pairs", { status: 200, headers: [["a", 1]] }],
+    ["headers that are not a list", { status: 200, headers: "x" }],
   ])("turns %s into an invalid response", (_, response) => {
     expect(toSandboxResult({ outcome: "ok", response, logs: [] }).outcome).toBe("invalidResponse");
+  });
+
+  it("accepts a result without a response (events other than HTTP)", () => {
+    expect(toSandboxResult({ outcome: "ok", logs: [] })).toEqual({
+      outcome: "ok",
+      logs: [],
+      droppedLogLines: 0,
+    });
+  });
+
+  it("refuses a value that is not JSON-safe", () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(toSandboxResult({ outcome: "ok", value: cyclic, logs: [] }).outcome).toBe("exception");
   });
 
   it("never merges hostile objects into host prototypes", () => {

@@ -1,0 +1,16 @@
+// The Lambda `context` object (DESIGN §4).
+import type { InvocationMeta } from "../invocation-events.js";
+
+export function lambdaContext(meta: InvocationMeta): Record<string, unknown> {
+  return {
+    functionName: meta.functionName,
+    functionVersion: String(meta.version),
+    invokedFunctionArn: `arn:skiff:lambda:local:${meta.tenant}:function:${meta.functionName}`,
+    memoryLimitInMB: String(meta.memoryMb),
+    awsRequestId: meta.invocationId,
+    logGroupName: `/skiff/${meta.tenant}/${meta.functionName}`,
+    logStreamName: `${meta.version}/${meta.invocationId}`,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, meta.deadline - Date.now()),
+  };
+}

@@ -1,0 +1,39 @@
+// Lambda event shapes for cron ticks (EventBridge "Scheduled Event") and queue batches (SQS).
+import type { InvocationMeta, PlainQueueEvent, PlainScheduledEvent } from "../invocation-events.js";
+
+export function scheduledLambdaEvent(
+  event: PlainScheduledEvent,
+  meta: InvocationMeta,
+): Record<string, unknown> {
+  return {
+    version: "0",
+    id: meta.invocationId,
+    "detail-type": "Scheduled Event",
+    source: "aws.events",
+    account: meta.tenant,
+    time: new Date(event.scheduledTime).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    region: "local",
+    resources: [`arn:skiff:events:local:${meta.tenant}:rule/${meta.functionName}/${event.cron}`],
+    detail: {},
+  };
+}
+
+export function queueLambdaEvent(event: PlainQueueEvent, meta: InvocationMeta): unknown {
+  if (event.lambdaEvent !== undefined) return event.lambdaEvent;
+  return {
+    Records: event.messages.map((message) => ({
+      messageId: message.id,
+      receiptHandle: message.id,
+      body: typeof message.body === "string" ? message.body : JSON.stringify(message.body),
+      attributes: {
+        ApproximateReceiveCount: String(message.attempts),
+        SentTimestamp: String(message.timestamp),
+        ApproximateFirstReceiveTimestamp: String(message.timestamp),
+      },
+      messageAttributes: {},
+      eventSource: "aws:sqs",
+      eventSourceARN: `arn:skiff:sqs:local:${meta.tenant}:${event.queue}`,
+      awsRegion: "local",
+    })),
+  };
+}
