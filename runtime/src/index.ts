@@ -15,3 +15,4 @@ export type {
   VersionSpec,
 } from "./types.js";
 export { validateAllowedHosts } from "./worker/egress/allow-list.js";
+export { type HostCallHandlers, type InvocationMeta, Sandbox } from "./worker/sandbox.js";

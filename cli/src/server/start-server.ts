@@ -1,5 +1,6 @@
 // The composition root: storage, runtime and gateway wired together behind one HTTP server.
 import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
@@ -62,6 +63,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const runtime = new Supervisor({
       loadCode: (spec) => loadCode(storage, spec.codeHash),
       ...(options.egress === undefined ? {} : { egress: options.egress }),
+      // V8 code caches survive restarts, so a cold start after one does not compile from scratch.
+      workerEnv: { ...process.env, SKIFF_COMPILE_CACHE_DIR: join(options.dataDir, "compile-cache") },
       onEvent: (event) => logger.warn({ runtime: event }, `runtime ${event.type}`),
     });
     cleanups.push(() => runtime.close());

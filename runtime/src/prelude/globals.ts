@@ -11,6 +11,7 @@ import { Headers } from "./fetch/headers.js";
 import { Request } from "./fetch/request.js";
 import { Response } from "./fetch/response.js";
 import { defineGlobal, defineLazyGlobal, loadEvents, loadForms, loadStreams, loadSubtle } from "./lazy.js";
+import "./webassembly.js";
 import { clearInterval, clearTimeout, queueMicrotask, setInterval, setTimeout } from "./timers.js";
 
 const INVALID_CHARACTER = "InvalidCharacterError";
@@ -35,6 +36,16 @@ function btoa(data: unknown): string {
   }
 }
 
+/** structuredClone (HTML), with what it cannot clone reported as the standard's DataCloneError. */
+function clone(value: unknown): unknown {
+  try {
+    return structuredClone(value, { lossy: false });
+  } catch (error) {
+    if (error instanceof TypeError) throw new DOMException(error.message, "DataCloneError");
+    throw error;
+  }
+}
+
 const globals: Record<string, unknown> = {
   URL,
   URLSearchParams,
@@ -48,7 +59,7 @@ const globals: Record<string, unknown> = {
   Crypto,
   atob,
   btoa,
-  structuredClone: (value: unknown) => structuredClone(value, { lossy: false }),
+  structuredClone: clone,
   setTimeout,
   clearTimeout,
   setInterval,

@@ -31,7 +31,13 @@ export default {
     const event = new Event("c", { cancelable: true });
     equal(target.dispatchEvent(event), false);
     ok(event.defaultPrevented);
-    equal(event.target, target);
+  },
+  "Event.target stays set after dispatch": () => {
+    const target = new EventTarget();
+    const event = new Event("t");
+    target.dispatchEvent(event);
+    ok(event.target === target, "event.target is not the target");
+    equal(event.currentTarget, null);
   },
   "Event requires a type": () => {
     throws(() => new Event(), "TypeError");

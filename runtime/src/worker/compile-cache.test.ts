@@ -1,0 +1,65 @@
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import ivm from "isolated-vm";
+import { afterEach, describe, expect, it } from "vitest";
+import { CompileCache } from "./compile-cache.js";
+import { ModuleGraph } from "./module-graph.js";
+
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+const bundle = {
+  main: "index.js",
+  modules: {
+    "index.js": {
+      type: "esm" as const,
+      content: `export default { fetch() { return ${"1 + ".repeat(500)}1 } }`,
+    },
+  },
+};
+
+async function compileWith(cache: CompileCache): Promise<void> {
+  const isolate = new ivm.Isolate({ memoryLimit: 32 });
+  try {
+    await new ModuleGraph(isolate, bundle, cache).compileAll();
+  } finally {
+    isolate.dispose();
+  }
+}
+
+describe("CompileCache", () => {
+  it("keeps V8 code caches on disk, so a new process can use them", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "skiff-cc-"));
+    dirs.push(dir);
+    const first = new CompileCache({ dir });
+    await compileWith(first);
+    const files = await readdir(dir);
+    expect(files.filter((f) => f.endsWith(".bin"))).toHaveLength(1);
+    expect(files.some((f) => f.endsWith(".tmp"))).toBe(false);
+
+    // A fresh cache (as after a restart) finds the entry on disk, and V8 accepts it.
+    const second = new CompileCache({ dir });
+    const source = bundle.modules["index.js"].content;
+    const data = second.get(source);
+    expect(data).toBeDefined();
+    const isolate = new ivm.Isolate({ memoryLimit: 32 });
+    try {
+      const module = (await isolate.compileModule(source, { cachedData: data })) as ivm.Module & {
+        cachedDataRejected?: boolean;
+      };
+      expect(module.cachedDataRejected).toBe(false);
+    } finally {
+      isolate.dispose();
+    }
+  });
+
+  it("never serves a cache for different source", () => {
+    const cache = new CompileCache();
+    cache.set("a", new ivm.ExternalCopy(new ArrayBuffer(8)));
+    expect(cache.get("b")).toBeUndefined();
+    expect(cache.get("a")).toBeDefined();
+  });
+});
