@@ -18,11 +18,19 @@ interface CaseResult {
 /** The fetch host the cases talk to: it answers with what it was sent (see cases/fetch.js). */
 const fakeHost: HostCallHandlers = {
   fetch: async (args, signal) => {
-    const request = args as { url: string; method: string; headers: string[][]; body: Uint8Array | null; redirect: string };
+    const request = args as {
+      url: string;
+      method: string;
+      headers: string[][];
+      body: Uint8Array | null;
+      redirect: string;
+    };
     const host = new URL(request.url).hostname;
     if (host === "refused.test") throw new Error("refused by the egress policy");
     if (host === "hang.test") {
-      return new Promise((_, reject) => signal.addEventListener("abort", () => reject(new Error("invocation ended"))));
+      return new Promise((_, reject) =>
+        signal.addEventListener("abort", () => reject(new Error("invocation ended"))),
+      );
     }
     const url = host === "redirect.test" ? "https://echo.test/final" : request.url;
     const echo = { ...request, body: request.body === null ? null : new TextDecoder().decode(request.body) };
@@ -41,7 +49,8 @@ const fakeHost: HostCallHandlers = {
 async function loadSuite(): Promise<{ run: (payload: unknown) => Promise<unknown>; dispose: () => void }> {
   const modules: Record<string, { type: "esm"; content: string }> = {};
   for (const file of await readdir(CASES_DIR)) {
-    if (file.endsWith(".js")) modules[file] = { type: "esm", content: await readFile(new URL(file, CASES_DIR), "utf8") };
+    if (file.endsWith(".js"))
+      modules[file] = { type: "esm", content: await readFile(new URL(file, CASES_DIR), "utf8") };
   }
   const sandbox = new Sandbox(128);
   await sandbox.load("conformance", { main: "index.js", modules }, {});

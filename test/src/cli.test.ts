@@ -83,6 +83,7 @@ describe("skiff deploy / invoke / ls", () => {
       timeoutMs: 2000,
       concurrency: 3,
       vars: { GREETING: "Hi from the CLI" },
+      allowedHosts: [],
     });
     expect((await invoke(server, "cli-hello")).text).toBe("Hi from the CLI\n");
   });

@@ -1,5 +1,6 @@
 // Issue 3: real third-party code runs unchanged in the isolate — a Hono app and jose's JWT verification,
 // each bundled with esbuild as a Workers module, deployed over HTTP and called through the data plane.
+import type { webcrypto } from "node:crypto";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
@@ -66,7 +67,7 @@ describe("jose JWT verification", () => {
     await admin.mustDeploy("jwt", await bundle("jose-verify.ts"), { timeoutMs: 10_000, cpuMs: 10_000 });
   });
 
-  async function verify(token: string, key: JsonWebKey, alg: string) {
+  async function verify(token: string, key: webcrypto.JsonWebKey, alg: string) {
     const answer = await invoke(server, "jwt", "/", {
       method: "POST",
       headers: { "content-type": "application/json" },

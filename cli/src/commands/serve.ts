@@ -60,6 +60,8 @@ export const serveCommand = defineCommand({
       values["data-dir"] ?? context.env.SKIFF_DATA_DIR ?? DEFAULT_DATA_DIR,
     );
 
+    // Listen for SIGTERM/SIGINT before anything starts, so a signal during startup still shuts down cleanly.
+    const stopRequested = context.waitForStop();
     // Loaded here so the client commands do not pay for SQLite, the runtime and the gateway.
     const { startServer } = await import("../server/start-server.js");
     const { pino, destination } = await import("pino");
@@ -68,6 +70,7 @@ export const serveCommand = defineCommand({
       host: values.host,
       dataDir,
       adminToken: context.env.SKIFF_ADMIN_TOKEN,
+      masterKey: context.env.SKIFF_MASTER_KEY,
       examplesDir: values.examples ? EXAMPLES_DIR : undefined,
       egress: egressFromEnv(context.env),
       // JSON logs on stderr keep stdout for what a person (or a script, with --json) reads.
@@ -78,7 +81,7 @@ export const serveCommand = defineCommand({
       : (event: Record<string, unknown>) => context.stdout(describe(event, server));
     for (const event of startupEvents(server, dataDir)) say(event);
 
-    const signal = await context.waitForStop();
+    const signal = await stopRequested;
     say({ event: "stopping", signal });
     await server.close();
     say({ event: "stopped" });

@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { resolveFunctionConfig } from "@skiff/core";
+import { resolveFunctionConfig, singleModuleBundle } from "@skiff/core";
+import { encodeCodeBundle } from "@skiff/gateway";
 import { openStorage, type Storage } from "@skiff/storage";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { deployExamples, type InProcessApp } from "./examples.js";
@@ -54,8 +55,9 @@ describe("deployExamples", () => {
   it("leaves a function alone when its active version has the same code", async () => {
     const code = "export default 1";
     await writeFile(join(dir, "examples", "hello.js"), code);
+    // Stored as the deploy API stores it: the canonical bundle of the one module.
     await storage.functions.deploy("default", "hello", {
-      code: new TextEncoder().encode(code),
+      code: encodeCodeBundle(singleModuleBundle(code)),
       config: resolveFunctionConfig(),
     });
     const results = await deployExamples({ app, adminToken: "k", storage, dir: join(dir, "examples") });

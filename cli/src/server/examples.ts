@@ -1,7 +1,8 @@
 // Deploys the bundled example functions through the admin API, so they are validated like any deploy.
 import { readdir, readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { isValidName, sha256Hex } from "@skiff/core";
+import { isValidName, sha256Hex, singleModuleBundle } from "@skiff/core";
+import { encodeCodeBundle } from "@skiff/gateway";
 import type { Storage } from "@skiff/storage";
 import { DEFAULT_TENANT } from "./default-tenant.js";
 
@@ -45,7 +46,8 @@ export async function deployExamples(options: {
     }
     const code = await readFile(join(options.dir, file), "utf8");
     const active = await activeVersion(options.storage, name);
-    if (active !== undefined && active.codeHash === sha256Hex(new TextEncoder().encode(code))) {
+    // The stored blob is the canonical bundle the deploy API makes of this code, so hash the same thing.
+    if (active !== undefined && active.codeHash === sha256Hex(encodeCodeBundle(singleModuleBundle(code)))) {
       results.push({ name, file, status: "unchanged", version: active.number });
       continue;
     }

@@ -1,8 +1,8 @@
 // The composition root: storage, runtime and gateway wired together behind one HTTP server.
 import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { createAdaptorServer } from "@hono/node-server";
 import { type CodeBundle, newApiKey, parseCodeBundle, singleModuleBundle } from "@skiff/core";
 import { createGateway } from "@skiff/gateway";
@@ -26,6 +26,8 @@ export interface StartServerOptions {
   logger: Logger;
   /** How long in-flight requests may take to finish on close before their connections are cut. */
   drainMs?: number;
+  /** `SKIFF_MASTER_KEY` (64 hex digits or base64); absent: `<dataDir>/master.key`, created on first start. */
+  masterKey?: string | undefined;
   /** The operator's egress policy for tenant `fetch`; the server's own address is always added as refused. */
   egress?: Partial<EgressPolicy>;
 }
@@ -55,7 +57,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     return closing;
   };
   try {
-    const storage = await openStorage({ dataDir: options.dataDir });
+    const storage = await openStorage({
+      dataDir: options.dataDir,
+      ...(options.masterKey === undefined ? {} : { masterKey: options.masterKey }),
+    });
     cleanups.push(() => storage.close());
     const defaultTenant = await ensureDefaultTenant(storage, options.dataDir);
 

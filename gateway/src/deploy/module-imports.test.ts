@@ -95,15 +95,31 @@ describe("resolveModuleImports", () => {
     expect(error.details).toMatchObject({ file: "src/main.ts", line: 4 });
   });
 
-  it("reports a syntax error in any module with its file and line", async () => {
+  it("leaves a JavaScript syntax error to the runtime, whose V8 is the judge", async () => {
+    const modules = [
+      esm("index.js", 'import "./lib/bad.js";'),
+      esm("lib/bad.js", "export const x = 1;\nexport const = 2;"),
+    ];
+    expect((await resolveModuleImports(modules, new Set(["index.js", "lib/bad.js"]))).size).toBe(0);
+  });
+
+  it("still reports an unresolved import when another module has a syntax error", async () => {
+    const error = await failure(
+      [esm("index.js", 'import "./missing.js";'), esm("bad.js", "export const = 2;")],
+      ["index.js", "bad.js"],
+    );
+    expect(error.message).toContain('cannot import "./missing.js"');
+  });
+
+  it("reports a TypeScript syntax error with its file and line", async () => {
     const error = await failure(
       [
-        esm("index.js", 'import "./lib/bad.js";'),
-        esm("lib/bad.js", "export const x = 1;\nexport const = 2;"),
+        esm("index.js", 'import "./lib/bad.ts";'),
+        esm("lib/bad.ts", "export const x: number = 1;\nexport const = 2;", "ts"),
       ],
-      ["index.js", "lib/bad.js"],
+      ["index.js", "lib/bad.ts"],
     );
-    expect(error.details).toMatchObject({ file: "lib/bad.js", line: 2 });
+    expect(error.details).toMatchObject({ file: "lib/bad.ts", line: 2 });
   });
 
   it("leaves bare dynamic imports and bare requires to run time, where code guards them", async () => {

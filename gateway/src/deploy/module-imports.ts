@@ -1,5 +1,5 @@
 // Finds and resolves every import between uploaded modules with esbuild's parser, before anything is stored.
-import { build, type ImportKind, type Plugin } from "esbuild";
+import { build, type ImportKind, type Message, type Plugin } from "esbuild";
 import { resolveImport } from "./import-resolution.js";
 import { fromEsbuildFailure } from "./typescript-transform.js";
 
@@ -15,11 +15,15 @@ export interface SourceModule {
 export type SpecifierRewrites = Map<string, Map<string, string>>;
 
 const NAMESPACE = "skiff-module";
+const PLUGIN = "skiff-uploaded-modules";
 
 /**
  * Checks that every static import and every relative dynamic import of `modules` names an uploaded module
  * (one of `paths`); answers INVALID_CODE with the file and line of the first that does not. Bare dynamic
  * imports and `require` of packages are left to fail at run time, where code often guards them.
+ *
+ * A JavaScript module esbuild can not parse is left to the runtime's check: V8 is the judge of what runs, and
+ * its message is the one a developer sees at run time. TypeScript was parsed by esbuild already.
  */
 export async function resolveModuleImports(
   modules: readonly SourceModule[],
@@ -30,7 +34,7 @@ export async function resolveModuleImports(
   const byPath = new Map(modules.map((m) => [m.path, m]));
 
   const plugin: Plugin = {
-    name: "skiff-uploaded-modules",
+    name: PLUGIN,
     setup(esbuild) {
       esbuild.onResolve({ filter: /.*/ }, (args) => {
         if (args.kind === "entry-point") return { path: args.path, namespace: NAMESPACE };
@@ -59,7 +63,12 @@ export async function resolveModuleImports(
       plugins: [plugin],
     });
   } catch (error) {
-    throw fromEsbuildFailure(modules[0]?.path ?? "", error);
+    const errors = (error as { errors?: Message[] }).errors ?? [];
+    const ours = errors.filter((m) => m.pluginName === PLUGIN);
+    if (ours.length > 0) throw fromEsbuildFailure(modules[0]?.path ?? "", { errors: ours });
+    if (errors.length === 0 || !errors.every((m) => isJavaScript(m, byPath))) {
+      throw fromEsbuildFailure(modules[0]?.path ?? "", error);
+    }
   }
   return rewrites;
 }
@@ -89,4 +98,11 @@ function check(
     forModule.set(specifier, resolution.specifier);
   }
   return undefined;
+}
+
+/** True for an esbuild error located in an uploaded JavaScript (not TypeScript) module. */
+function isJavaScript(message: Message, byPath: ReadonlyMap<string, SourceModule>): boolean {
+  const file = message.location?.file ?? "";
+  const path = file.startsWith(`${NAMESPACE}:`) ? file.slice(NAMESPACE.length + 1) : file;
+  return byPath.get(path)?.loader === "js";
 }

@@ -1,5 +1,5 @@
 // A Runtime that runs no code: tests script its answers, and it records what the gateway asked of it.
-import type { CodeBundle, HttpEvent, InvocationEvent, InvocationResult } from "@skiff/core";
+import type { CodeBundle, InvocationEvent, InvocationResult } from "@skiff/core";
 import type { CheckResult, InvokeOptions, Runtime, VersionSpec } from "@skiff/runtime";
 
 export type FakeHandler = (

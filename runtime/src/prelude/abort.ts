@@ -1,6 +1,8 @@
-// AbortController and AbortSignal (DOM standard), including AbortSignal.timeout and AbortSignal.any.
-import { Event, EventTarget, getEventAttributeValue, setEventAttributeValue } from "event-target-shim";
+// AbortController and AbortSignal (DOM standard), including AbortSignal.timeout and AbortSignal.any. Loaded on
+// first use (lazy.ts) together with the events they are built on, which it re-exports.
+import { getEventAttributeValue, setEventAttributeValue } from "event-target-shim";
 import { DOMException } from "./dom-exception.js";
+import { Event, EventTarget } from "./events.js";
 import { setTimeout } from "./timers.js";
 
 const CONSTRUCT = Symbol("AbortSignal");
@@ -127,3 +129,5 @@ export class AbortController {
 function abortError(): DOMException {
   return new DOMException("This operation was aborted", "AbortError");
 }
+
+export { CustomEvent, Event, EventTarget } from "./events.js";

@@ -108,8 +108,9 @@ export class File extends Blob {
   readonly #name: string;
   readonly #lastModified: number;
 
-  constructor(fileBits: Iterable<BlobPart>, fileName: string, options: FilePropertyBag = {}) {
-    if (arguments.length < 2) throw new TypeError("File: a name is required");
+  constructor(...args: [fileBits: Iterable<BlobPart>, fileName: string, options?: FilePropertyBag]) {
+    const [fileBits, fileName, options = {}] = args;
+    if (args.length < 2) throw new TypeError("File: a name is required");
     super(fileBits, options);
     this.#name = String(fileName);
     const lastModified = options?.lastModified;

@@ -25,14 +25,14 @@ export class FormData {
     if (form !== undefined) throw new TypeError("FormData: there are no HTML forms here");
   }
 
-  append(name: string, value: string | Blob, filename?: string): void {
-    if (arguments.length < 2) throw new TypeError("FormData.append: 2 arguments required");
-    this.#entries.push(createEntry(name, value, filename, arguments.length));
+  append(...args: [name: string, value: string | Blob, filename?: string]): void {
+    if (args.length < 2) throw new TypeError("FormData.append: 2 arguments required");
+    this.#entries.push(createEntry(args[0], args[1], args[2], args.length));
   }
 
-  set(name: string, value: string | Blob, filename?: string): void {
-    if (arguments.length < 2) throw new TypeError("FormData.set: 2 arguments required");
-    const entry = createEntry(name, value, filename, arguments.length);
+  set(...args: [name: string, value: string | Blob, filename?: string]): void {
+    if (args.length < 2) throw new TypeError("FormData.set: 2 arguments required");
+    const entry = createEntry(args[0], args[1], args[2], args.length);
     const index = this.#entries.findIndex(([n]) => n === entry[0]);
     if (index === -1) {
       this.#entries.push(entry);
@@ -66,7 +66,8 @@ export class FormData {
     callback: (value: FormDataEntryValue, name: string, parent: FormData) => void,
     thisArg?: unknown,
   ): void {
-    if (typeof callback !== "function") throw new TypeError("FormData.forEach: the callback must be a function");
+    if (typeof callback !== "function")
+      throw new TypeError("FormData.forEach: the callback must be a function");
     for (let i = 0; i < this.#entries.length; i++) {
       const [name, value] = this.#entries[i] as Entry;
       callback.call(thisArg, value, name, this);

@@ -93,7 +93,8 @@ for (const name of [
 for (const name of ["Event", "EventTarget", "CustomEvent", "AbortController", "AbortSignal"] as const) {
   defineLazyGlobal(name, loadEvents, (events) => events[name]);
 }
-for (const name of ["Blob", "File", "FormData"] as const) defineLazyGlobal(name, loadForms, (forms) => forms[name]);
+for (const name of ["Blob", "File", "FormData"] as const)
+  defineLazyGlobal(name, loadForms, (forms) => forms[name]);
 for (const name of ["SubtleCrypto", "CryptoKey"] as const) {
   defineLazyGlobal(name, loadSubtle, (subtle) => subtle[name]);
 }

@@ -5,13 +5,13 @@
 // of their values from an eagerly loaded module would load them eagerly.
 
 type Streams = typeof import("./streams.js");
-type Events = typeof import("./events.js");
+type Events = typeof import("./abort.js");
 type Forms = typeof import("./forms.js");
 type Subtle = typeof import("./subtle/subtle-crypto.js");
 
 declare const require: {
   (id: "./streams.js"): Streams;
-  (id: "./events.js"): Events;
+  (id: "./abort.js"): Events;
   (id: "./forms.js"): Forms;
   (id: "./subtle/subtle-crypto.js"): Subtle;
 };
@@ -45,7 +45,7 @@ function lazyModule<T>(load: () => T): LazyModule<T> {
 }
 
 export const loadStreams = lazyModule(() => require("./streams.js"));
-export const loadEvents = lazyModule(() => require("./events.js"));
+export const loadEvents = lazyModule(() => require("./abort.js"));
 export const loadForms = lazyModule(() => require("./forms.js"));
 export const loadSubtle = lazyModule(() => require("./subtle/subtle-crypto.js"));
 
@@ -77,7 +77,12 @@ export function defineLazyGlobal<T>(name: string, module: LazyModule<T>, pick: (
       return value;
     },
     set(value: unknown) {
-      Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+      Object.defineProperty(globalThis, name, {
+        value,
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
     },
   });
 }

@@ -1,9 +1,10 @@
 // multipart/form-data (RFC 7578, as the HTML standard encodes it) and application/x-www-form-urlencoded:
 // turning a FormData into a body and a body back into a FormData.
-import { File, blobBytes } from "./blob.js";
+
+import { URLSearchParams } from "whatwg-url";
+import { blobBytes, File } from "./blob.js";
 import { concatBytes } from "./bytes.js";
 import { TextDecoder, TextEncoder } from "./encoding.js";
-import { URLSearchParams } from "whatwg-url";
 import { FormData } from "./form-data.js";
 
 const encoder = new TextEncoder();

@@ -4,16 +4,17 @@
 // streaming ones, which V8 leaves to the embedder, read the Response first.
 import { Response } from "./fetch/response.js";
 
-type Imports = Record<string, Record<string, unknown>> | undefined;
+type Imports = WebAssembly.Imports | undefined;
 
 const wasm = (globalThis as unknown as { WebAssembly: typeof WebAssembly }).WebAssembly;
 const { Module, Instance } = wasm;
 const WASM_MIME = /^application\/wasm[\t ]*(?:;|$)/i;
 
 /** A copy of the bytes, as the JS API takes them when called. */
-function copyOf(bytes: unknown): Uint8Array {
+function copyOf(bytes: unknown): Uint8Array<ArrayBuffer> {
   if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes.slice(0));
-  if (ArrayBuffer.isView(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength).slice();
+  if (ArrayBuffer.isView(bytes))
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength).slice();
   throw new TypeError("WebAssembly: the first argument must be an ArrayBuffer or an ArrayBufferView");
 }
 
@@ -29,7 +30,8 @@ async function instantiate(source: unknown, imports?: Imports): Promise<unknown>
 
 async function bytesOfResponse(source: unknown): Promise<ArrayBuffer> {
   const response = await source;
-  if (!(response instanceof Response)) throw new TypeError("WebAssembly: expected a Response (or a promise of one)");
+  if (!(response instanceof Response))
+    throw new TypeError("WebAssembly: expected a Response (or a promise of one)");
   if (!WASM_MIME.test(response.headers.get("content-type") ?? "")) {
     throw new TypeError("WebAssembly: the Response's Content-Type must be application/wasm");
   }
@@ -45,7 +47,12 @@ async function instantiateStreaming(source: unknown, imports?: Imports): Promise
   return instantiate(await bytesOfResponse(source), imports);
 }
 
-for (const [name, value] of Object.entries({ compile, instantiate, compileStreaming, instantiateStreaming })) {
+for (const [name, value] of Object.entries({
+  compile,
+  instantiate,
+  compileStreaming,
+  instantiateStreaming,
+})) {
   Object.defineProperty(value, "name", { value: name });
   Object.defineProperty(wasm, name, { value, writable: true, configurable: true, enumerable: false });
 }

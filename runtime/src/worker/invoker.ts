@@ -1,5 +1,6 @@
 // Runs invocations inside one runtime worker: warm isolate or cold start, under the version's limits, with
 // the host calls an invocation may make (its response and body chunks, outbound fetch).
+import { createHash } from "node:crypto";
 import type { CodeBundle, InvocationEvent, InvocationResult, Outcome } from "@skiff/core";
 import type { VersionSpec } from "../types.js";
 import type { CompileCache } from "./compile-cache.js";
@@ -54,7 +55,9 @@ export class Invoker {
     const { pool, code, spares, compileCache } = this.#options;
     if (bundle !== undefined) code.set(version.id, bundle);
     const started = this.#now();
-    let sandbox = pool.acquire(version.id);
+    const key = isolateKey(version);
+    const generation = pool.generation(key);
+    let sandbox = pool.acquire(key);
     const cold = sandbox === undefined;
     if (sandbox === undefined) {
       if (code.get(version.id) === undefined) throw new CodeNeeded(version.id);
@@ -70,8 +73,8 @@ export class Invoker {
     try {
       if (cold) {
         const env = { ...version.config.vars, ...(version.secrets ?? {}) };
-        await sandbox.load(version.id, code.get(version.id) as CodeBundle, env, compileCache);
-        pool.add(sandbox);
+        await sandbox.load(key, code.get(version.id) as CodeBundle, env, compileCache);
+        pool.add(sandbox, generation);
       }
       const deadline = started + version.config.timeoutMs;
       const meta = {
@@ -113,9 +116,23 @@ export class Invoker {
   }
 
   evict(versionId: string): void {
-    this.#options.pool.evictVersion(versionId);
+    this.#options.pool.evictMatching((key) => key === versionId || key.startsWith(`${versionId}#`));
     this.#options.code.delete(versionId);
   }
+}
+
+/**
+ * Which warm isolates may serve `version`: a version's code and vars never change, but its secrets can, and an
+ * isolate keeps the `env` it was loaded with. So isolates are keyed by version and secret values together, and a
+ * request that carries new secrets never lands in an isolate loaded with old ones.
+ */
+export function isolateKey(version: VersionSpec): string {
+  const secrets = version.secrets;
+  if (secrets === undefined || Object.keys(secrets).length === 0) return version.id;
+  return `${version.id}#${createHash("sha256")
+    .update(JSON.stringify(Object.entries(secrets).sort()))
+    .digest("hex")
+    .slice(0, 24)}`;
 }
 
 /** Turns the prelude's response host calls into sink calls, validating each untrusted argument. */

@@ -90,4 +90,20 @@ describe("IsolatePool", () => {
     expect(b.disposed).toBe(true);
     expect(p.stats()).toMatchObject({ idle: 0, busy: 0, heapBytes: 0 });
   });
+
+  it("discards an isolate that was busy while its version was evicted", () => {
+    const { pool: p } = pool();
+    const busy = new FakeIsolate("a", 5);
+    p.add(busy);
+    p.evictVersion("a");
+    p.release(busy);
+    expect(busy.disposed).toBe(true);
+    expect(p.acquire("a")).toBeUndefined();
+    const fresh = new FakeIsolate("a", 5);
+    p.add(fresh);
+    p.release(fresh);
+    expect(fresh.disposed).toBe(false);
+    expect(p.acquire("a")).toBe(fresh);
+    expect(p.stats()).toMatchObject({ heapBytes: 5 });
+  });
 });

@@ -35,6 +35,12 @@ export class IsolatePool<T extends Poolable> {
   readonly #busy = new Set<T>();
   /** Running total of `heapBytes` over every pooled isolate, kept so bounds are checked in O(1). */
   #totalHeapBytes = 0;
+  /**
+   * Bumped by `evictVersion`. An isolate busy during an eviction (a redeploy, a secret change) was made for the
+   * old generation and is discarded when released, never returned to the cache.
+   */
+  readonly #generations = new Map<string, number>();
+  readonly #bornIn = new WeakMap<T, number>();
   #hits = 0;
   #misses = 0;
   #evictions = 0;
@@ -58,9 +64,18 @@ export class IsolatePool<T extends Poolable> {
     return sandbox;
   }
 
-  /** Registers a newly created isolate as busy, evicting idle ones if the bounds are passed. */
-  add(sandbox: T): void {
+  /** The version's current generation: take it before a cold start, pass it to `add`. */
+  generation(versionId: string): number {
+    return this.#generations.get(versionId) ?? 0;
+  }
+
+  /**
+   * Registers a newly created isolate as busy, evicting idle ones if the bounds are passed. `generation` is the
+   * one taken before the isolate started loading, so an eviction during its cold start is not missed.
+   */
+  add(sandbox: T, generation = this.generation(sandbox.versionId)): void {
     if (this.#busy.has(sandbox)) return;
+    this.#bornIn.set(sandbox, generation);
     this.#busy.add(sandbox);
     this.#totalHeapBytes += sandbox.heapBytes;
     this.#enforceBounds();
@@ -68,7 +83,12 @@ export class IsolatePool<T extends Poolable> {
 
   /** Returns a busy isolate to the idle cache after its invocation. */
   release(sandbox: T): void {
-    if (!this.#busy.delete(sandbox)) return;
+    if (!this.#busy.has(sandbox)) return;
+    if ((this.#bornIn.get(sandbox) ?? 0) !== (this.#generations.get(sandbox.versionId) ?? 0)) {
+      this.discard(sandbox);
+      return;
+    }
+    this.#busy.delete(sandbox);
     this.#idle.set(sandbox, this.#options.now());
     const stack = this.#idleByVersion.get(sandbox.versionId);
     if (stack === undefined) this.#idleByVersion.set(sandbox.versionId, [sandbox]);
@@ -83,9 +103,20 @@ export class IsolatePool<T extends Poolable> {
     sandbox.dispose();
   }
 
-  /** Disposes every idle isolate of a version; busy ones are discarded by their invocation's end. */
+  /** Disposes every idle isolate of a version; busy ones are discarded when their invocation ends. */
   evictVersion(versionId: string): void {
-    for (const sandbox of [...(this.#idleByVersion.get(versionId) ?? [])]) this.#evict(sandbox);
+    this.evictMatching((key) => key === versionId);
+  }
+
+  /** `evictVersion` for every cached key that `matches` (and for keys seen later with an older generation). */
+  evictMatching(matches: (versionId: string) => boolean): void {
+    const keys = new Set([...this.#generations.keys(), ...this.#idleByVersion.keys()]);
+    for (const sandbox of this.#busy) keys.add(sandbox.versionId);
+    for (const key of keys) {
+      if (!matches(key)) continue;
+      this.#generations.set(key, (this.#generations.get(key) ?? 0) + 1);
+      for (const sandbox of [...(this.#idleByVersion.get(key) ?? [])]) this.#evict(sandbox);
+    }
   }
 
   /** Disposes isolates idle for longer than the TTL. */

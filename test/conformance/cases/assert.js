@@ -14,12 +14,14 @@ export function ok(value, message = "expected a truthy value") {
 }
 
 export function equal(actual, expected, message = "values differ") {
-  if (!Object.is(actual, expected)) throw new Error(`${message}: expected ${show(expected)}, got ${show(actual)}`);
+  if (!Object.is(actual, expected))
+    throw new Error(`${message}: expected ${show(expected)}, got ${show(actual)}`);
 }
 
 /** Compares JSON forms, which is enough for the plain values the cases produce. */
 export function deepEqual(actual, expected, message = "values differ") {
-  if (show(actual) !== show(expected)) throw new Error(`${message}: expected ${show(expected)}, got ${show(actual)}`);
+  if (show(actual) !== show(expected))
+    throw new Error(`${message}: expected ${show(expected)}, got ${show(actual)}`);
 }
 
 /** `fn()` throws an error named `name`. */
@@ -46,7 +48,8 @@ export async function rejects(promiseOrFn, name, message = "expected a rejection
 
 export const bytes = (...values) => new Uint8Array(values);
 export const utf8 = (text) => new TextEncoder().encode(text);
-export const hex = (buffer) => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
+export const hex = (buffer) =>
+  Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
 
 /** Reads a stream to the end, returning its chunks. */
 export async function readAll(stream) {

@@ -3,7 +3,9 @@ import { deepEqual, equal, hex, ok, rejects, throws, utf8 } from "./assert.js";
 
 export default {
   "Blob joins parts and slices like an array": async () => {
-    const blob = new Blob(["ab", utf8("cd"), new Blob(["ef"]), new Uint8Array([0x67]).buffer], { type: "Text/Plain" });
+    const blob = new Blob(["ab", utf8("cd"), new Blob(["ef"]), new Uint8Array([0x67]).buffer], {
+      type: "Text/Plain",
+    });
     deepEqual([blob.size, blob.type], [7, "text/plain"]);
     equal(await blob.text(), "abcdefg");
     equal(await blob.slice(-3, -1).text(), "ef");
@@ -45,33 +47,50 @@ export default {
   "FormData bodies round-trip through multipart/form-data": async () => {
     const form = new FormData();
     form.append("text", "line1\nline2");
-    form.append("upload", new File([new Uint8Array([0, 255])], 'we"ird.bin', { type: "application/octet-stream" }));
+    form.append(
+      "upload",
+      new File([new Uint8Array([0, 255])], 'we"ird.bin', { type: "application/octet-stream" }),
+    );
     const request = new Request("https://a.test/", { method: "POST", body: form });
     ok(request.headers.get("content-type").startsWith("multipart/form-data; boundary="));
     const parsed = await request.formData();
     equal(parsed.get("text"), "line1\r\nline2");
     const file = parsed.get("upload");
-    deepEqual([file.name, file.type, hex(await file.arrayBuffer())], ['we"ird.bin', "application/octet-stream", "00ff"]);
+    deepEqual(
+      [file.name, file.type, hex(await file.arrayBuffer())],
+      ['we"ird.bin', "application/octet-stream", "00ff"],
+    );
   },
   "formData() parses urlencoded bodies and refuses other types": async () => {
     const form = await new Response("a=1&b=%C3%A9+x", {
       headers: { "content-type": "application/x-www-form-urlencoded" },
     }).formData();
-    deepEqual([...form], [
-      ["a", "1"],
-      ["b", "é x"],
-    ]);
-    await rejects(() => new Response("x", { headers: { "content-type": "text/plain" } }).formData(), "TypeError");
+    deepEqual(
+      [...form],
+      [
+        ["a", "1"],
+        ["b", "é x"],
+      ],
+    );
+    await rejects(
+      () => new Response("x", { headers: { "content-type": "text/plain" } }).formData(),
+      "TypeError",
+    );
   },
   "formData() parses a hand-written multipart body with a preamble": async () => {
     const body =
-      "preamble\r\n--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\n" +
-      "file body\r\n--XyZ\r\nContent-Disposition: form-data; name=\"v\"\r\n\r\nvalue\r\n--XyZ--\r\n";
-    const form = await new Response(body, { headers: { "content-type": 'multipart/form-data; boundary="XyZ"' } }).formData();
+      'preamble\r\n--XyZ\r\nContent-Disposition: form-data; name="f"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\n' +
+      'file body\r\n--XyZ\r\nContent-Disposition: form-data; name="v"\r\n\r\nvalue\r\n--XyZ--\r\n';
+    const form = await new Response(body, {
+      headers: { "content-type": 'multipart/form-data; boundary="XyZ"' },
+    }).formData();
     equal(await form.get("f").text(), "file body");
     equal(form.get("v"), "value");
     await rejects(
-      () => new Response("--XyZ\r\nbroken", { headers: { "content-type": "multipart/form-data; boundary=XyZ" } }).formData(),
+      () =>
+        new Response("--XyZ\r\nbroken", {
+          headers: { "content-type": "multipart/form-data; boundary=XyZ" },
+        }).formData(),
       "TypeError",
     );
   },

@@ -89,7 +89,10 @@ export default {
   },
   "DOMException has a name, a message, a code and is an Error": () => {
     const error = new DOMException("gone", "NotFoundError");
-    deepEqual([error.name, error.message, error.code, DOMException.NOT_FOUND_ERR], ["NotFoundError", "gone", 8, 8]);
+    deepEqual(
+      [error.name, error.message, error.code, DOMException.NOT_FOUND_ERR],
+      ["NotFoundError", "gone", 8, 8],
+    );
     ok(error instanceof Error);
     equal(String(error), "NotFoundError: gone");
     equal(new DOMException().name, "Error");

@@ -17,12 +17,15 @@ export default {
       ["Set-Cookie", "x=1"],
       ["set-cookie", "y=2"],
     ]);
-    deepEqual([...headers], [
-      ["a", "1"],
-      ["b", "2"],
-      ["set-cookie", "x=1"],
-      ["set-cookie", "y=2"],
-    ]);
+    deepEqual(
+      [...headers],
+      [
+        ["a", "1"],
+        ["b", "2"],
+        ["set-cookie", "x=1"],
+        ["set-cookie", "y=2"],
+      ],
+    );
     deepEqual(headers.getSetCookie(), ["x=1", "y=2"]);
   },
   "Headers trim whitespace and reject invalid names and values": () => {
@@ -46,20 +49,25 @@ export default {
   "Request sets the Content-Type its body implies": async () => {
     const post = (body) => new Request("https://a.test/", { method: "POST", body });
     equal(post("text").headers.get("content-type"), "text/plain;charset=UTF-8");
-    equal(post(new URLSearchParams("a=1")).headers.get("content-type"), "application/x-www-form-urlencoded;charset=UTF-8");
+    equal(
+      post(new URLSearchParams("a=1")).headers.get("content-type"),
+      "application/x-www-form-urlencoded;charset=UTF-8",
+    );
     equal(post(new Blob(["x"], { type: "image/png" })).headers.get("content-type"), "image/png");
     equal(post(new Uint8Array([1])).headers.get("content-type"), null);
   },
   "Request copies another request and takes over its body": async () => {
-    const original = new Request("https://a.test/x", { method: "PUT", body: "data", headers: { a: "1" }, redirect: "manual" });
+    const original = new Request("https://a.test/x", {
+      method: "PUT",
+      body: "data",
+      headers: { a: "1" },
+      redirect: "manual",
+    });
     const copy = new Request(original, { headers: { b: "2" } });
-    deepEqual([copy.url, copy.method, copy.redirect, copy.headers.get("b"), copy.headers.get("a")], [
-      "https://a.test/x",
-      "PUT",
-      "manual",
-      "2",
-      null,
-    ]);
+    deepEqual(
+      [copy.url, copy.method, copy.redirect, copy.headers.get("b"), copy.headers.get("a")],
+      ["https://a.test/x", "PUT", "manual", "2", null],
+    );
     equal(original.bodyUsed, true);
     equal(await copy.text(), "data");
   },
@@ -76,7 +84,10 @@ export default {
   },
   "Response defaults and validates status and statusText": () => {
     const response = new Response();
-    deepEqual([response.status, response.statusText, response.ok, response.type, response.body], [200, "", true, "default", null]);
+    deepEqual(
+      [response.status, response.statusText, response.ok, response.type, response.body],
+      [200, "", true, "default", null],
+    );
     throws(() => new Response("", { status: 600 }), "RangeError");
     throws(() => new Response("", { status: 199 }), "RangeError");
     throws(() => new Response("x", { status: 204 }), "TypeError");
@@ -125,7 +136,10 @@ export default {
   },
   "Response.json, Response.redirect and Response.error": async () => {
     const json = Response.json({ a: 1 }, { status: 201 });
-    deepEqual([json.status, json.headers.get("content-type"), await json.text()], [201, "application/json", '{"a":1}']);
+    deepEqual(
+      [json.status, json.headers.get("content-type"), await json.text()],
+      [201, "application/json", '{"a":1}'],
+    );
     const redirect = Response.redirect("https://a.test/next", 307);
     deepEqual([redirect.status, redirect.headers.get("location")], [307, "https://a.test/next"]);
     throws(() => Response.redirect("https://a.test/", 200), "RangeError");

@@ -8,7 +8,10 @@ export default {
       headers: { "X-One": "1", "content-type": "text/plain" },
       body: "payload",
     });
-    deepEqual([response.status, response.ok, response.headers.get("content-type")], [200, true, "application/json"]);
+    deepEqual(
+      [response.status, response.ok, response.headers.get("content-type")],
+      [200, true, "application/json"],
+    );
     deepEqual(await response.json(), {
       url: "https://echo.test/path?q=1",
       method: "PUT",
@@ -21,7 +24,10 @@ export default {
     });
   },
   "fetch accepts a Request and a URL object": async () => {
-    const request = new Request("https://echo.test/r", { method: "POST", body: new URLSearchParams({ a: "b" }) });
+    const request = new Request("https://echo.test/r", {
+      method: "POST",
+      body: new URLSearchParams({ a: "b" }),
+    });
     const echoed = await (await fetch(request)).json();
     deepEqual([echoed.method, echoed.body], ["POST", "a=b"]);
     equal((await (await fetch(new URL("https://echo.test/u"))).json()).url, "https://echo.test/u");

@@ -38,10 +38,13 @@ export default {
   },
   "ReadableStream.tee gives two readers the same chunks": async () => {
     const [a, b] = ReadableStream.from([1, 2]).tee();
-    deepEqual([await readAll(a), await readAll(b)], [
-      [1, 2],
-      [1, 2],
-    ]);
+    deepEqual(
+      [await readAll(a), await readAll(b)],
+      [
+        [1, 2],
+        [1, 2],
+      ],
+    );
   },
   "ReadableStream errors and cancels": async () => {
     const failing = new ReadableStream({

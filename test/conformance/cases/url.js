@@ -9,16 +9,10 @@ export default {
   },
   "URL exposes and updates its components": () => {
     const url = new URL("http://user:pw@host.test:8080/p?q=1#h");
-    deepEqual([url.protocol, url.username, url.password, url.hostname, url.port, url.pathname, url.search, url.hash], [
-      "http:",
-      "user",
-      "pw",
-      "host.test",
-      "8080",
-      "/p",
-      "?q=1",
-      "#h",
-    ]);
+    deepEqual(
+      [url.protocol, url.username, url.password, url.hostname, url.port, url.pathname, url.search, url.hash],
+      ["http:", "user", "pw", "host.test", "8080", "/p", "?q=1", "#h"],
+    );
     url.port = "80";
     url.searchParams.append("r", "a b");
     equal(url.href, "http://user:pw@host.test/p?q=1&r=a+b#h");

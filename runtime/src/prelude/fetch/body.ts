@@ -43,7 +43,8 @@ export function extractBody(init: unknown): ExtractedBody {
   if (typeof init === "string") {
     return { bytes: encoder.encode(init), stream: null, contentType: "text/plain;charset=UTF-8" };
   }
-  if (init instanceof ArrayBuffer) return { bytes: new Uint8Array(init.slice(0)), stream: null, contentType: null };
+  if (init instanceof ArrayBuffer)
+    return { bytes: new Uint8Array(init.slice(0)), stream: null, contentType: null };
   if (ArrayBuffer.isView(init)) {
     const bytes = new Uint8Array(init.buffer, init.byteOffset, init.byteLength).slice();
     return { bytes, stream: null, contentType: null };

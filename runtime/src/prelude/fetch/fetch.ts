@@ -7,7 +7,7 @@ import { loadEvents } from "../lazy.js";
 import { readBody } from "./body.js";
 import { Headers, headerList } from "./headers.js";
 import { Request, type RequestInit } from "./request.js";
-import { Response, createResponse, isNullBodyStatus } from "./response.js";
+import { createResponse, isNullBodyStatus, type Response } from "./response.js";
 
 /** Checks the host's answer, which arrives as a copy with no guaranteed shape. */
 function toPlainResponse(value: unknown): PlainFetchResponse {

@@ -137,7 +137,8 @@ export class Headers {
   }
 
   forEach(callback: (value: string, name: string, headers: Headers) => void, thisArg?: unknown): void {
-    if (typeof callback !== "function") throw new TypeError("Headers.forEach: the callback must be a function");
+    if (typeof callback !== "function")
+      throw new TypeError("Headers.forEach: the callback must be a function");
     // Live like the standard's iteration: a change made by the callback is seen by later steps.
     for (let i = 0; i < this.#sortedAndCombined().length; i++) {
       const [name, value] = this.#sortedAndCombined()[i] as [string, string];

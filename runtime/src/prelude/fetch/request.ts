@@ -2,7 +2,7 @@
 import { URL } from "whatwg-url";
 import type { AbortSignal } from "../abort.js";
 import { loadEvents } from "../lazy.js";
-import { Body, type BodyInit, type ExtractedBody, cloneBody, extractBody, takeBody } from "./body.js";
+import { Body, type BodyInit, cloneBody, type ExtractedBody, extractBody, takeBody } from "./body.js";
 import { Headers, type HeadersInit } from "./headers.js";
 
 export type RequestRedirect = "follow" | "error" | "manual";
@@ -64,7 +64,6 @@ export class Request extends Body {
   #signal: AbortSignal | null = null;
 
   constructor(input: string | URL | Request, init: RequestInit = {}) {
-    if (arguments.length < 1) throw new TypeError("Request: a URL or a Request is required");
     if (init !== undefined && init !== null && typeof init !== "object") {
       throw new TypeError("Request: init must be an object");
     }
@@ -87,7 +86,8 @@ export class Request extends Body {
     let body: ExtractedBody;
     if (hasInitBody) {
       body = extractBody(options.body);
-      if (body.contentType !== null && !headers.has("content-type")) headers.set("content-type", body.contentType);
+      if (body.contentType !== null && !headers.has("content-type"))
+        headers.set("content-type", body.contentType);
     } else if (source !== null && options.body === undefined) {
       body = takeBody(source);
       if ((body.bytes !== null || body.stream !== null) && (method === "GET" || method === "HEAD")) {

@@ -1,6 +1,6 @@
 // The Fetch standard's Response.
 import { URL } from "whatwg-url";
-import { Body, type BodyInit, type ExtractedBody, cloneBody, extractBody } from "./body.js";
+import { Body, type BodyInit, cloneBody, type ExtractedBody, extractBody } from "./body.js";
 import { Headers, type HeadersGuard, type HeadersInit, setHeadersGuard } from "./headers.js";
 
 export interface ResponseInit {
@@ -63,10 +63,13 @@ export class Response extends Body {
     const options: ResponseInit = init ?? {};
     const status = options.status === undefined ? 200 : Number(options.status);
     if (!Number.isInteger(status) || status < 200 || status > 599) {
-      throw new RangeError(`Response status must be an integer from 200 to 599, got ${String(options.status)}`);
+      throw new RangeError(
+        `Response status must be an integer from 200 to 599, got ${String(options.status)}`,
+      );
     }
     const statusText = options.statusText === undefined ? "" : String(options.statusText);
-    if (!REASON_PHRASE.test(statusText)) throw new TypeError("Response statusText contains invalid characters");
+    if (!REASON_PHRASE.test(statusText))
+      throw new TypeError("Response statusText contains invalid characters");
     const headers = new Headers(options.headers);
     const extracted = extractBody(body);
     if ((extracted.bytes !== null || extracted.stream !== null) && NULL_BODY_STATUSES.has(status)) {

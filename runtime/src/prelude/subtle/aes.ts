@@ -3,14 +3,19 @@
 import { aeskw, cbc, ctr, gcm } from "@noble/ciphers/aes.js";
 import { randomBytes } from "../random.js";
 import { base64urlDecode, base64urlEncode, concat, copyBytes, equalBytes } from "./bytes.js";
-import { type CryptoKey, type KeyUsage, createKey, keyMaterial } from "./crypto-key.js";
+import { type CryptoKey, createKey, type KeyUsage, keyMaterial } from "./crypto-key.js";
 import { dataError, notSupported, operationError } from "./errors.js";
 import { checkJwk, checkUsages, jwkCommon } from "./jwk.js";
 import type { AlgorithmImpl, JsonWebKey, Params } from "./types.js";
 
 const CIPHER_USAGES: readonly KeyUsage[] = ["encrypt", "decrypt", "wrapKey", "unwrapKey"];
 const WRAP_USAGES: readonly KeyUsage[] = ["wrapKey", "unwrapKey"];
-const JWK_SUFFIX: Record<string, string> = { "AES-GCM": "GCM", "AES-CBC": "CBC", "AES-CTR": "CTR", "AES-KW": "KW" };
+const JWK_SUFFIX: Record<string, string> = {
+  "AES-GCM": "GCM",
+  "AES-CBC": "CBC",
+  "AES-CTR": "CTR",
+  "AES-KW": "KW",
+};
 const GCM_TAG_LENGTHS = new Set([32, 64, 96, 104, 112, 120, 128]);
 
 function secretOf(key: CryptoKey): Uint8Array {
@@ -21,7 +26,8 @@ function secretOf(key: CryptoKey): Uint8Array {
 
 function checkLength(length: unknown): number {
   const bits = Number(length);
-  if (bits !== 128 && bits !== 192 && bits !== 256) throw operationError("AES key length must be 128, 192 or 256");
+  if (bits !== 128 && bits !== 192 && bits !== 256)
+    throw operationError("AES key length must be 128, 192 or 256");
   return bits;
 }
 
@@ -123,7 +129,12 @@ const GCM: AlgorithmImpl = {
       const keystream = gcm(secret, iv, aad).encrypt(new Uint8Array(ciphertext.length));
       const plaintext = ciphertext.map((byte, i) => byte ^ (keystream[i] as number));
       const resealed = gcm(secret, iv, aad).encrypt(plaintext);
-      if (!equalBytes(resealed.subarray(ciphertext.length, ciphertext.length + tagBytes), data.subarray(ciphertext.length))) {
+      if (
+        !equalBytes(
+          resealed.subarray(ciphertext.length, ciphertext.length + tagBytes),
+          data.subarray(ciphertext.length),
+        )
+      ) {
         throw new Error("tag mismatch");
       }
       return plaintext;

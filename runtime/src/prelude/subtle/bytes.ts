@@ -23,7 +23,8 @@ export function base64urlEncode(bytes: Uint8Array): string {
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
     const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
-    out += ALPHABET[n >> 18] + (ALPHABET[(n >> 12) & 63] as string) + ALPHABET[(n >> 6) & 63] + ALPHABET[n & 63];
+    out +=
+      ALPHABET[n >> 18] + (ALPHABET[(n >> 12) & 63] as string) + ALPHABET[(n >> 6) & 63] + ALPHABET[n & 63];
   }
   if (i < bytes.length) {
     const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] ?? 0) << 8);
@@ -76,9 +77,9 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
 /** The first `length` bits of `secret` (all when null); OperationError when it has fewer. */
 export function truncateBits(secret: Uint8Array, length: number | null): Uint8Array {
   if (length === null) return secret;
-  if (length > secret.length * 8) throw operationError("The requested length is longer than the derived secret");
+  if (length > secret.length * 8)
+    throw operationError("The requested length is longer than the derived secret");
   const out = secret.slice(0, Math.ceil(length / 8));
   if (length % 8 !== 0) out[out.length - 1] = (out[out.length - 1] as number) & (0xff << (8 - (length % 8)));
   return out;
 }
-

@@ -48,7 +48,8 @@ export function readAll(bytes: Uint8Array): Element[] {
 export function readOne(bytes: Uint8Array, tag: number, what: string): Element {
   const elements = readAll(bytes);
   const [element] = elements;
-  if (elements.length !== 1 || element === undefined || element.tag !== tag) throw dataError(`Invalid ${what}`);
+  if (elements.length !== 1 || element === undefined || element.tag !== tag)
+    throw dataError(`Invalid ${what}`);
   return element;
 }
 
@@ -81,7 +82,12 @@ export function fromHex(text: string): Uint8Array {
 /** SubjectPublicKeyInfo: the algorithm identifier's members (OID, then parameters) and the key bits. */
 export function parseSpki(bytes: Uint8Array): { algorithm: Element[]; publicKey: Uint8Array } {
   const [algorithm, key, ...rest] = readSequence(bytes, "SubjectPublicKeyInfo");
-  if (algorithm?.tag !== TAG.SEQUENCE || key?.tag !== TAG.BIT_STRING || rest.length > 0 || key.value[0] !== 0) {
+  if (
+    algorithm?.tag !== TAG.SEQUENCE ||
+    key?.tag !== TAG.BIT_STRING ||
+    rest.length > 0 ||
+    key.value[0] !== 0
+  ) {
     throw dataError("Invalid SubjectPublicKeyInfo");
   }
   return { algorithm: readAll(algorithm.value), publicKey: key.value.subarray(1) };

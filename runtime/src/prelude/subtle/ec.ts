@@ -3,8 +3,18 @@
 import { p256, p384, p521 } from "@noble/curves/nist.js";
 import { randomBytes } from "../random.js";
 import { base64urlDecode, base64urlEncode, concat, truncateBits } from "./bytes.js";
-import { CryptoKey, type KeyUsage, createKey, keyMaterial } from "./crypto-key.js";
-import { TAG, encode, encodePkcs8, encodeSpki, fromHex, hex, parsePkcs8, parseSpki, readSequence } from "./der.js";
+import { CryptoKey, createKey, type KeyUsage, keyMaterial } from "./crypto-key.js";
+import {
+  encode,
+  encodePkcs8,
+  encodeSpki,
+  fromHex,
+  hex,
+  parsePkcs8,
+  parseSpki,
+  readSequence,
+  TAG,
+} from "./der.js";
 import { dataError, invalidAccess, notSupported, operationError } from "./errors.js";
 import { hashByName } from "./hashes.js";
 import { checkJwk, checkUsages, jwkCommon } from "./jwk.js";
@@ -76,9 +86,10 @@ function ecAlgorithm(name: "ECDSA" | "ECDH"): AlgorithmImpl {
       extractable,
       algorithm: { name, namedCurve },
       usages,
-      material: privateKey === undefined
-        ? { kind: "ec", curve: namedCurve, publicKey }
-        : { kind: "ec", curve: namedCurve, publicKey, privateKey },
+      material:
+        privateKey === undefined
+          ? { kind: "ec", curve: namedCurve, publicKey }
+          : { kind: "ec", curve: namedCurve, publicKey, privateKey },
     });
 
   return {
@@ -117,7 +128,8 @@ function ecAlgorithm(name: "ECDSA" | "ECDH"): AlgorithmImpl {
         }
         const x = base64urlDecode(jwk.x, "x");
         const y = base64urlDecode(jwk.y, "y");
-        if (x.length !== info.size || y.length !== info.size) throw dataError("The JWK coordinates have the wrong size");
+        if (x.length !== info.size || y.length !== info.size)
+          throw dataError("The JWK coordinates have the wrong size");
         const publicKey = uncompressedPoint(info, concat(new Uint8Array([4]), x, y));
         if (!isPrivate) return makeKey(namedCurve, publicKey, undefined, extractable, usages);
         const privateKey = base64urlDecode(jwk.d, "d");
@@ -138,7 +150,8 @@ function ecAlgorithm(name: "ECDSA" | "ECDH"): AlgorithmImpl {
         return format === "raw" ? material.publicKey.slice() : encodeSpki(algorithm, material.publicKey);
       }
       if (format === "pkcs8") {
-        if (material.privateKey === undefined) throw invalidAccess("Only private keys can be exported as pkcs8");
+        if (material.privateKey === undefined)
+          throw invalidAccess("Only private keys can be exported as pkcs8");
         const ecPrivateKey = encode(
           TAG.SEQUENCE,
           encode(TAG.INTEGER, new Uint8Array([1])),
@@ -165,7 +178,9 @@ function ecAlgorithm(name: "ECDSA" | "ECDH"): AlgorithmImpl {
       checkUsages(usages, [...publicUsages, ...privateUsages], `an ${name} key pair`);
       const namedCurve = String(params.namedCurve);
       const info = curveInfo(params.namedCurve);
-      const privateKey = info.curve.utils.randomSecretKey(randomBytes(info.curve.lengths.seed ?? info.size + 16));
+      const privateKey = info.curve.utils.randomSecretKey(
+        randomBytes(info.curve.lengths.seed ?? info.size + 16),
+      );
       const publicKey = info.curve.getPublicKey(privateKey, false);
       return {
         publicKey: makeKey(
@@ -203,7 +218,8 @@ function digestOf(params: Params, data: Uint8Array): Uint8Array {
 const ECDSA: AlgorithmImpl = {
   sign(params, key, data) {
     const { info, privateKey } = ecMaterial(key);
-    if (key.type !== "private" || privateKey === undefined) throw invalidAccess("Signing needs a private key");
+    if (key.type !== "private" || privateKey === undefined)
+      throw invalidAccess("Signing needs a private key");
     return info.curve.sign(digestOf(params, data), privateKey, {
       prehash: false,
       lowS: false,
@@ -227,7 +243,8 @@ const ECDSA: AlgorithmImpl = {
 const ECDH: AlgorithmImpl = {
   deriveBits(params, key, length) {
     const { info, privateKey, curve } = ecMaterial(key);
-    if (key.type !== "private" || privateKey === undefined) throw invalidAccess("ECDH needs a private base key");
+    if (key.type !== "private" || privateKey === undefined)
+      throw invalidAccess("ECDH needs a private base key");
     const peerKey = params.public;
     if (!(peerKey instanceof CryptoKey)) throw new TypeError("ECDH: the public member must be a CryptoKey");
     if (peerKey.type !== "public") throw invalidAccess("ECDH: the public member must be a public key");
@@ -244,4 +261,7 @@ const ECDH: AlgorithmImpl = {
   },
 };
 
-export const algorithms: Record<string, AlgorithmImpl> = { ECDSA: ecAlgorithm("ECDSA"), ECDH: ecAlgorithm("ECDH") };
+export const algorithms: Record<string, AlgorithmImpl> = {
+  ECDSA: ecAlgorithm("ECDSA"),
+  ECDH: ecAlgorithm("ECDH"),
+};

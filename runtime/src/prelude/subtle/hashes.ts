@@ -6,7 +6,12 @@ import { notSupported } from "./errors.js";
 
 export type Hash = CHash;
 
-const HASHES: Record<string, Hash> = { "SHA-1": sha1, "SHA-256": sha256, "SHA-384": sha384, "SHA-512": sha512 };
+const HASHES: Record<string, Hash> = {
+  "SHA-1": sha1,
+  "SHA-256": sha256,
+  "SHA-384": sha384,
+  "SHA-512": sha512,
+};
 
 export function hashByName(name: string | undefined): Hash {
   const hash = name === undefined ? undefined : HASHES[name];

@@ -2,7 +2,7 @@
 import { hmac } from "@noble/hashes/hmac.js";
 import { randomBytes } from "../random.js";
 import { base64urlDecode, base64urlEncode, equalBytes } from "./bytes.js";
-import { type CryptoKey, type KeyUsage, createKey, keyMaterial } from "./crypto-key.js";
+import { type CryptoKey, createKey, type KeyUsage, keyMaterial } from "./crypto-key.js";
 import { dataError, notSupported, operationError } from "./errors.js";
 import { blockBits, hashByName } from "./hashes.js";
 import { checkJwk, checkUsages, jwkCommon } from "./jwk.js";
@@ -25,7 +25,8 @@ function keyLength(params: Params): number {
   const hash = requireHash(params);
   if (params.length === undefined) return blockBits(hash);
   const length = Number(params.length);
-  if (!Number.isInteger(length) || length <= 0) throw new TypeError("HMAC: length must be a positive integer");
+  if (!Number.isInteger(length) || length <= 0)
+    throw new TypeError("HMAC: length must be a positive integer");
   return length;
 }
 
@@ -45,7 +46,7 @@ function secretOf(key: CryptoKey): Uint8Array {
   return material.bytes;
 }
 
-function mac(params: Params, key: CryptoKey, data: Uint8Array): Uint8Array {
+function mac(key: CryptoKey, data: Uint8Array): Uint8Array {
   const hash = (key.algorithm.hash as { name: string }).name;
   return hmac(hashByName(hash), secretOf(key), data);
 }
@@ -96,13 +97,14 @@ const HMAC: AlgorithmImpl = {
     checkUsages(usages, USAGES, "an HMAC key");
     const length = keyLength(params);
     const bytes = randomBytes(Math.ceil(length / 8));
-    if (length % 8 !== 0) bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) & (0xff << (8 - (length % 8)));
+    if (length % 8 !== 0)
+      bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) & (0xff << (8 - (length % 8)));
     return makeKey(bytes, requireHash(params), length, extractable, usages);
   },
 
-  sign: (params, key, data) => mac(params, key, data),
+  sign: (_params, key, data) => mac(key, data),
 
-  verify: (params, key, signature, data) => equalBytes(mac(params, key, data), signature),
+  verify: (_params, key, signature, data) => equalBytes(mac(key, data), signature),
 
   keyLength,
 };

@@ -1,6 +1,7 @@
 // The checks the standard makes on every imported JSON Web Key, and the members every exported one has.
-import { dataError, syntaxError } from "./errors.js";
+
 import type { CryptoKey, KeyUsage } from "./crypto-key.js";
+import { dataError, syntaxError } from "./errors.js";
 import type { JsonWebKey } from "./types.js";
 
 /** SyntaxError unless every usage is one the key allows. */

@@ -2,7 +2,7 @@
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { pbkdf2 } from "@noble/hashes/pbkdf2.js";
 import { copyBytes } from "./bytes.js";
-import { type CryptoKey, type KeyUsage, createKey, keyMaterial } from "./crypto-key.js";
+import { type CryptoKey, createKey, type KeyUsage, keyMaterial } from "./crypto-key.js";
 import { notSupported, operationError, syntaxError } from "./errors.js";
 import { hashByName } from "./hashes.js";
 import { checkUsages } from "./jwk.js";
@@ -10,7 +10,10 @@ import type { AlgorithmImpl, Params } from "./types.js";
 
 const USAGES: readonly KeyUsage[] = ["deriveKey", "deriveBits"];
 
-function kdfAlgorithm(name: "PBKDF2" | "HKDF", derive: (params: Params, secret: Uint8Array, bytes: number) => Uint8Array) {
+function kdfAlgorithm(
+  name: "PBKDF2" | "HKDF",
+  derive: (params: Params, secret: Uint8Array, bytes: number) => Uint8Array,
+) {
   const impl: AlgorithmImpl = {
     importKey(format, keyData, _params, extractable, usages) {
       if (format !== "raw") throw notSupported(`${name} keys can only be imported as raw`);
@@ -54,7 +57,8 @@ export const algorithms: Record<string, AlgorithmImpl> = {
     const salt = member(params, "salt");
     const hash = hashOf(params);
     const iterations = Number(params.iterations);
-    if (!Number.isInteger(iterations) || iterations <= 0) throw operationError("PBKDF2: iterations must be positive");
+    if (!Number.isInteger(iterations) || iterations <= 0)
+      throw operationError("PBKDF2: iterations must be positive");
     return pbkdf2(hash, secret, salt, { c: iterations, dkLen: bytes });
   }),
   HKDF: kdfAlgorithm("HKDF", (params, secret, bytes) => {

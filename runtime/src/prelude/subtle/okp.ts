@@ -2,8 +2,8 @@
 import { ed25519, x25519 } from "@noble/curves/ed25519.js";
 import { randomBytes } from "../random.js";
 import { base64urlDecode, base64urlEncode, equalBytes, truncateBits } from "./bytes.js";
-import { CryptoKey, type KeyUsage, createKey, keyMaterial } from "./crypto-key.js";
-import { TAG, encode, encodePkcs8, encodeSpki, fromHex, hex, parsePkcs8, parseSpki, readOne } from "./der.js";
+import { CryptoKey, createKey, type KeyUsage, keyMaterial } from "./crypto-key.js";
+import { encode, encodePkcs8, encodeSpki, fromHex, hex, parsePkcs8, parseSpki, readOne, TAG } from "./der.js";
 import { dataError, invalidAccess, notSupported, operationError } from "./errors.js";
 import { checkJwk, checkUsages, jwkCommon } from "./jwk.js";
 import type { AlgorithmImpl, JsonWebKey, KeyPair } from "./types.js";
@@ -94,14 +94,22 @@ function okpAlgorithm(name: Name): AlgorithmImpl {
       if (material.kind !== "okp") throw operationError(`Not an ${name} key`);
       if (format === "raw" || format === "spki") {
         if (key.type !== "public") throw invalidAccess(`Only public keys can be exported as ${format}`);
-        return format === "raw" ? material.publicKey.slice() : encodeSpki([fromHex(OIDS[name])], material.publicKey);
+        return format === "raw"
+          ? material.publicKey.slice()
+          : encodeSpki([fromHex(OIDS[name])], material.publicKey);
       }
       if (format === "pkcs8") {
-        if (material.privateKey === undefined) throw invalidAccess("Only private keys can be exported as pkcs8");
+        if (material.privateKey === undefined)
+          throw invalidAccess("Only private keys can be exported as pkcs8");
         return encodePkcs8([fromHex(OIDS[name])], encode(TAG.OCTET_STRING, material.privateKey));
       }
       if (format === "jwk") {
-        const jwk: JsonWebKey = { kty: "OKP", crv: name, x: base64urlEncode(material.publicKey), ...jwkCommon(key) };
+        const jwk: JsonWebKey = {
+          kty: "OKP",
+          crv: name,
+          x: base64urlEncode(material.publicKey),
+          ...jwkCommon(key),
+        };
         if (material.privateKey !== undefined) jwk.d = base64urlEncode(material.privateKey);
         if (name === "Ed25519") jwk.alg = "Ed25519";
         return jwk;
@@ -142,7 +150,8 @@ function okpMaterial(key: CryptoKey) {
 const ED25519: AlgorithmImpl = {
   sign(_params, key, data) {
     const { privateKey } = okpMaterial(key);
-    if (key.type !== "private" || privateKey === undefined) throw invalidAccess("Signing needs a private key");
+    if (key.type !== "private" || privateKey === undefined)
+      throw invalidAccess("Signing needs a private key");
     return ed25519.sign(data, privateKey);
   },
 
@@ -162,7 +171,8 @@ const ED25519: AlgorithmImpl = {
 const X25519: AlgorithmImpl = {
   deriveBits(params, key, length) {
     const { privateKey } = okpMaterial(key);
-    if (key.type !== "private" || privateKey === undefined) throw invalidAccess("X25519 needs a private base key");
+    if (key.type !== "private" || privateKey === undefined)
+      throw invalidAccess("X25519 needs a private base key");
     const peer = params.public;
     if (!(peer instanceof CryptoKey)) throw new TypeError("X25519: the public member must be a CryptoKey");
     if (peer.type !== "public") throw invalidAccess("X25519: the public member must be a public key");

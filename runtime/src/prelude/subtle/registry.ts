@@ -21,7 +21,15 @@ const LOADERS: Record<ModuleName, () => AlgorithmModule> = {
 
 const KEY_OPS: Operation[] = ["importKey", "exportKey"];
 const SIGNATURE: Operation[] = [...KEY_OPS, "generateKey", "sign", "verify"];
-const CIPHER: Operation[] = [...KEY_OPS, "generateKey", "encrypt", "decrypt", "wrapKey", "unwrapKey", "keyLength"];
+const CIPHER: Operation[] = [
+  ...KEY_OPS,
+  "generateKey",
+  "encrypt",
+  "decrypt",
+  "wrapKey",
+  "unwrapKey",
+  "keyLength",
+];
 const AGREEMENT: Operation[] = [...KEY_OPS, "generateKey", "deriveBits"];
 const KDF: Operation[] = ["importKey", "deriveBits", "keyLength"];
 

@@ -2,7 +2,7 @@
 // algorithm modules, which compute inside the isolate with the audited noble libraries.
 import { TextDecoder, TextEncoder } from "../encoding.js";
 import { copyBytes, toArrayBuffer } from "./bytes.js";
-import { CryptoKey, KEY_USAGES, type KeyUsage, hasUsage } from "./crypto-key.js";
+import { CryptoKey, hasUsage, KEY_USAGES, type KeyUsage } from "./crypto-key.js";
 import { dataError, invalidAccess, notSupported, syntaxError } from "./errors.js";
 import { implementation, normalizeAlgorithm } from "./registry.js";
 import type { AlgorithmImpl, JsonWebKey, KeyFormat, KeyPair, Params } from "./types.js";
@@ -35,14 +35,23 @@ function toKey(key: unknown, what: string): CryptoKey {
 
 function toKeyData(format: KeyFormat, keyData: unknown): Uint8Array | JsonWebKey {
   if (format !== "jwk") return copyBytes(keyData, "keyData");
-  if (typeof keyData !== "object" || keyData === null || ArrayBuffer.isView(keyData) || keyData instanceof ArrayBuffer) {
+  if (
+    typeof keyData !== "object" ||
+    keyData === null ||
+    ArrayBuffer.isView(keyData) ||
+    keyData instanceof ArrayBuffer
+  ) {
     throw new TypeError("keyData must be a JsonWebKey object for the jwk format");
   }
   return { ...(keyData as JsonWebKey) };
 }
 
 /** An operation the algorithm has; NotSupportedError when it lacks it. */
-function operation<K extends keyof AlgorithmImpl>(impl: AlgorithmImpl, name: string, op: K): NonNullable<AlgorithmImpl[K]> {
+function operation<K extends keyof AlgorithmImpl>(
+  impl: AlgorithmImpl,
+  name: string,
+  op: K,
+): NonNullable<AlgorithmImpl[K]> {
   const fn = impl[op];
   if (fn === undefined) throw notSupported(`${name} does not support ${op}`);
   return (fn as (...args: never[]) => unknown).bind(impl) as NonNullable<AlgorithmImpl[K]>;
@@ -118,7 +127,11 @@ export class SubtleCrypto {
     return exported instanceof Uint8Array ? toArrayBuffer(exported) : exported;
   }
 
-  async generateKey(algorithm: unknown, extractable: unknown, keyUsages: unknown): Promise<CryptoKey | KeyPair> {
+  async generateKey(
+    algorithm: unknown,
+    extractable: unknown,
+    keyUsages: unknown,
+  ): Promise<CryptoKey | KeyPair> {
     const usages = toUsages(keyUsages);
     const params = normalizeAlgorithm(algorithm, "generateKey");
     const generate = operation(implementation(params.name), params.name, "generateKey");
@@ -132,7 +145,9 @@ export class SubtleCrypto {
     const bytes = copyBytes(data);
     const signingKey = toKey(key, "key");
     checkKey(params, signingKey, "sign");
-    return toArrayBuffer(operation(implementation(params.name), params.name, "sign")(params, signingKey, bytes));
+    return toArrayBuffer(
+      operation(implementation(params.name), params.name, "sign")(params, signingKey, bytes),
+    );
   }
 
   async verify(algorithm: unknown, key: unknown, signature: unknown, data: unknown): Promise<boolean> {
@@ -150,7 +165,9 @@ export class SubtleCrypto {
     const bytes = copyBytes(data);
     const cipherKey = toKey(key, "key");
     checkKey(params, cipherKey, "encrypt");
-    return toArrayBuffer(operation(implementation(params.name), params.name, "encrypt")(params, cipherKey, bytes));
+    return toArrayBuffer(
+      operation(implementation(params.name), params.name, "encrypt")(params, cipherKey, bytes),
+    );
   }
 
   async decrypt(algorithm: unknown, key: unknown, data: unknown): Promise<ArrayBuffer> {
@@ -158,16 +175,21 @@ export class SubtleCrypto {
     const bytes = copyBytes(data);
     const cipherKey = toKey(key, "key");
     checkKey(params, cipherKey, "decrypt");
-    return toArrayBuffer(operation(implementation(params.name), params.name, "decrypt")(params, cipherKey, bytes));
+    return toArrayBuffer(
+      operation(implementation(params.name), params.name, "decrypt")(params, cipherKey, bytes),
+    );
   }
 
   async deriveBits(algorithm: unknown, baseKey: unknown, length?: unknown): Promise<ArrayBuffer> {
     const params = normalizeAlgorithm(algorithm, "deriveBits");
     const key = toKey(baseKey, "baseKey");
     const bits = length === undefined || length === null ? null : Number(length);
-    if (bits !== null && (!Number.isInteger(bits) || bits < 0)) throw new TypeError("length must be a whole number");
+    if (bits !== null && (!Number.isInteger(bits) || bits < 0))
+      throw new TypeError("length must be a whole number");
     checkKey(params, key, "deriveBits");
-    return toArrayBuffer(operation(implementation(params.name), params.name, "deriveBits")(params, key, bits));
+    return toArrayBuffer(
+      operation(implementation(params.name), params.name, "deriveBits")(params, key, bits),
+    );
   }
 
   async deriveKey(
@@ -188,7 +210,12 @@ export class SubtleCrypto {
     return importWith("raw", secret, importParams, Boolean(extractable), usages);
   }
 
-  async wrapKey(format: unknown, key: unknown, wrappingKey: unknown, wrapAlgorithm: unknown): Promise<ArrayBuffer> {
+  async wrapKey(
+    format: unknown,
+    key: unknown,
+    wrappingKey: unknown,
+    wrapAlgorithm: unknown,
+  ): Promise<ArrayBuffer> {
     const keyFormat = toFormat(format);
     const params = normalizeWrap(wrapAlgorithm, "wrapKey");
     const wrapping = toKey(wrappingKey, "wrappingKey");
@@ -197,7 +224,9 @@ export class SubtleCrypto {
     const exported = exportWith(keyFormat, wrapped);
     const bytes = exported instanceof Uint8Array ? exported : encoder.encode(JSON.stringify(exported));
     const impl = implementation(params.name);
-    const wrap = impl.wrapKey ? operation(impl, params.name, "wrapKey") : operation(impl, params.name, "encrypt");
+    const wrap = impl.wrapKey
+      ? operation(impl, params.name, "wrapKey")
+      : operation(impl, params.name, "encrypt");
     return toArrayBuffer(wrap(params, wrapping, bytes));
   }
 

@@ -1,0 +1,2 @@
+export * from "./cron/cron-schedule.js";
+export * from "./cron/normalize-cron.js";
