@@ -9,6 +9,7 @@ import {
   summarizeCodeBundle,
 } from "@skiff/core";
 import type { CheckResult } from "@skiff/runtime";
+import { validateAllowedHosts } from "@skiff/runtime";
 import type { FunctionRecord } from "@skiff/storage";
 import { type Context, Hono } from "hono";
 import type { AuthEnv } from "../auth.js";
@@ -80,6 +81,8 @@ export function functionRoutes(deps: FunctionDeps): Hono<AuthEnv> {
       "deploy",
     );
     const config = parseFunctionConfig(body.config);
+    // The same parser the runtime's egress policy uses, so a deploy never stores an entry it would refuse.
+    validateAllowedHosts(config.allowedHosts);
     const secrets = body.secrets === undefined ? {} : parseSecrets(body.secrets);
     // Stored secrets are checked against the vars by storage, in the deploy's transaction.
     assertNoVarSecretClash(config.vars, Object.keys(secrets));
