@@ -21,7 +21,28 @@ describe("function config", () => {
       concurrency: 10,
       vars: {},
       allowedHosts: [],
+      triggers: { crons: [] },
+      async: { maxAttempts: 3, maxEventAgeSeconds: 21_600, minBackoffMs: 60_000 },
     });
+  });
+
+  it("normalises cron triggers given as strings or objects", () => {
+    expect(
+      parseFunctionConfig({
+        triggers: {
+          crons: ["*/5 * * * *", { cron: "0 9 * * 1-5", timezone: "Europe/Berlin", overlap: "allow" }],
+        },
+      }).triggers.crons,
+    ).toEqual([
+      { cron: "*/5 * * * *", timezone: "UTC", overlap: "skip", missed: "skip" },
+      { cron: "0 9 * * 1-5", timezone: "Europe/Berlin", overlap: "allow", missed: "skip" },
+    ]);
+    expect(() => parseFunctionConfig({ triggers: { crons: [{ cron: "* * * * *", when: "now" }] } })).toThrow(
+      expect.objectContaining({ code: "INVALID_CONFIG" }),
+    );
+    expect(() => parseFunctionConfig({ async: { maxAttempts: 0 } })).toThrow(
+      expect.objectContaining({ code: "INVALID_CONFIG" }),
+    );
   });
 
   it("never lets the CPU limit exceed the timeout", () => {

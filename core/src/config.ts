@@ -52,6 +52,33 @@ export const functionConfigInputSchema = z.strictObject({
    * (`"api.internal:8443"`, `"10.1.2.3"`, `"10.0.0.0/8"`). Validated by the runtime's egress policy.
    */
   allowedHosts: z.array(z.string().min(1).max(255)).max(100).optional(),
+  /** Cron triggers; each expression is validated and normalised by the scheduler at deploy. */
+  triggers: z
+    .strictObject({
+      crons: z
+        .array(
+          z.union([
+            z.string().min(1).max(256),
+            z.strictObject({
+              cron: z.string().min(1).max(256),
+              timezone: z.string().min(1).max(64).optional(),
+              overlap: z.enum(["skip", "allow"]).optional(),
+              missed: z.enum(["skip", "catch-up-once"]).optional(),
+            }),
+          ]),
+        )
+        .max(LIMITS.cronTriggers)
+        .optional(),
+    })
+    .optional(),
+  /** Asynchronous delivery (DESIGN §6): these names, so clients and docs agree. */
+  async: z
+    .strictObject({
+      maxAttempts: intInRange(LIMITS.asyncMaxAttempts).optional(),
+      maxEventAgeSeconds: intInRange(LIMITS.asyncMaxEventAgeSeconds).optional(),
+      minBackoffMs: intInRange(LIMITS.asyncMinBackoffMs).optional(),
+    })
+    .optional(),
 });
 
 export type FunctionConfigInput = z.infer<typeof functionConfigInputSchema>;
@@ -66,6 +93,25 @@ export interface FunctionConfig {
   /** Strings stay strings; JSON values (objects, arrays, numbers, booleans, null) reach `env` parsed. */
   vars: Record<string, string | JsonValue>;
   allowedHosts: string[];
+  triggers: { crons: CronTrigger[] };
+  async: AsyncConfig;
+}
+
+/** One cron trigger as stored: the expression as the user wrote it and its policies. */
+export interface CronTrigger {
+  cron: string;
+  /** IANA time zone; default UTC. */
+  timezone: string;
+  /** A tick while the previous run is still going: `skip` it (default) or `allow` both. */
+  overlap: "skip" | "allow";
+  /** Ticks missed while the platform was down: `skip` (default) or run the latest one once on start. */
+  missed: "skip" | "catch-up-once";
+}
+
+export interface AsyncConfig {
+  maxAttempts: number;
+  maxEventAgeSeconds: number;
+  minBackoffMs: number;
 }
 
 /** Fills defaults and clamps the CPU limit to the wall-clock timeout (a CPU budget past it could never be used). */
@@ -78,6 +124,22 @@ export function resolveFunctionConfig(input: FunctionConfigInput = {}): Function
     concurrency: input.concurrency ?? LIMITS.concurrency.default,
     vars: { ...(input.vars ?? {}) },
     allowedHosts: [...(input.allowedHosts ?? [])],
+    triggers: {
+      crons: (input.triggers?.crons ?? []).map((entry) => {
+        const trigger = typeof entry === "string" ? { cron: entry } : entry;
+        return {
+          cron: trigger.cron.trim(),
+          timezone: trigger.timezone ?? "UTC",
+          overlap: trigger.overlap ?? "skip",
+          missed: trigger.missed ?? "skip",
+        };
+      }),
+    },
+    async: {
+      maxAttempts: input.async?.maxAttempts ?? LIMITS.asyncMaxAttempts.default,
+      maxEventAgeSeconds: input.async?.maxEventAgeSeconds ?? LIMITS.asyncMaxEventAgeSeconds.default,
+      minBackoffMs: input.async?.minBackoffMs ?? LIMITS.asyncMinBackoffMs.default,
+    },
   };
 }
 

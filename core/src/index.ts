@@ -5,6 +5,7 @@ export * from "./config.js";
 export * from "./errors.js";
 export * from "./ids.js";
 export * from "./invocation.js";
+export * from "./invocation-record.js";
 export * from "./json-value.js";
 export * from "./limits.js";
 export * from "./names.js";

@@ -10,5 +10,15 @@ export const LIMITS = {
   /** Code size per version, bytes. */
   codeBytes: 10 * 1024 * 1024,
   envVarBytes: 5 * 1024,
+  /** Cron triggers per function. */
+  cronTriggers: 20,
+  /** Deliveries of an async event before it is dead-lettered (DESIGN §6). */
+  asyncMaxAttempts: { default: 3, min: 1, max: 100 },
+  /** Oldest an async event may get before it is dead-lettered: 60 s to 6 h (Lambda's bound). */
+  asyncMaxEventAgeSeconds: { default: 21_600, min: 60, max: 21_600 },
+  /** First retry delay; doubles per attempt, with jitter. */
+  asyncMinBackoffMs: { default: 60_000, min: 0, max: 3_600_000 },
+  /** Async event payload (DESIGN §5). */
+  asyncPayloadBytes: 256 * 1024,
   envVarCount: 128,
 } as const;

@@ -1,10 +1,20 @@
 // What the gateway's parts share: passed in once by createGateway, never read from globals.
-import type { Runtime } from "@skiff/runtime";
-import type { Storage } from "@skiff/storage";
+import type { Runtime, VersionSpec } from "@skiff/runtime";
+import type { RunResult, TriggerInfo } from "@skiff/scheduler";
+import type { EnqueueInput, Storage } from "@skiff/storage";
 import type { Logger } from "pino";
 import type { InvocationWriter } from "./invocation-writer.js";
 import type { KeyedLock } from "./keyed-lock.js";
 import type { RoutingTable } from "./routing-table.js";
+
+/** What the gateway asks of the scheduler (the `Scheduler` class provides it). */
+export interface SchedulerPort {
+  enqueue(input: EnqueueInput): Promise<{ id: string; duplicate: boolean }>;
+  runTrigger(tenant: string, functionName: string, cron?: string): Promise<RunResult[]>;
+  triggers(tenant: string, functionName: string, version: VersionSpec | undefined): TriggerInfo[];
+  /** Deliver redriven dead letters now. */
+  wake(): void;
+}
 
 export interface GatewayDeps {
   storage: Storage;
@@ -19,4 +29,6 @@ export interface GatewayDeps {
   baseDomain: string;
   requestBodyBytes: number;
   adminToken: string | undefined;
+  /** Absent in gateway unit tests that need no async delivery or cron. */
+  scheduler: SchedulerPort | undefined;
 }

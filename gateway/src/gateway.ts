@@ -1,11 +1,12 @@
 // Composes the gateway: routing table from storage, error rendering, data plane, health and admin API.
-import { LIMITS, newId } from "@skiff/core";
+import { type InvocationRecord, LIMITS, newId } from "@skiff/core";
 import type { Runtime } from "@skiff/runtime";
 import type { Storage } from "@skiff/storage";
 import { Hono } from "hono";
 import { type Logger, pino } from "pino";
 import { adminApi } from "./admin/admin-api.js";
 import { dataPlane } from "./data-plane/data-plane.js";
+import type { SchedulerPort } from "./deps.js";
 import { createErrorHandler, notFoundHandler } from "./error-handler.js";
 import { InvocationWriter } from "./invocation-writer.js";
 import { KeyedLock } from "./keyed-lock.js";
@@ -27,11 +28,15 @@ export interface GatewayOptions {
   requestBodyBytes?: number;
   /** Invocation records kept per function. Default 1000. */
   invocationRetention?: number;
+  /** Cron triggers and async delivery; without it, `?async=1` and the trigger routes answer 503. */
+  scheduler?: SchedulerPort;
 }
 
 export interface Gateway {
   app: Hono;
   routes: RoutingTable;
+  /** Keeps the record of an invocation run elsewhere (the scheduler's deliveries), batched with the rest. */
+  record(record: InvocationRecord): void;
   /** Writes buffered invocation records now. */
   flush(): Promise<void>;
   /** Writes buffered invocation records and stops; storage and runtime belong to the caller and stay open. */
@@ -67,6 +72,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     baseDomain: options.baseDomain ?? "localhost",
     requestBodyBytes: options.requestBodyBytes ?? LIMITS.requestBodyBytes,
     adminToken: options.adminToken || undefined,
+    scheduler: options.scheduler,
   };
 
   const app = new Hono();
@@ -77,5 +83,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.route("/api/v1", adminApi(deps));
 
-  return { app, routes, flush: () => writer.flush(), close: () => writer.close() };
+  return {
+    app,
+    routes,
+    record: (record) => writer.add(record),
+    flush: () => writer.flush(),
+    close: () => writer.close(),
+  };
 }

@@ -25,8 +25,21 @@ export function versionSpecOf(deployment: ActiveDeployment): VersionSpec {
  * const routes = new RoutingTable(await storage.functions.listActive());
  * routes.get("default", "hello"); // → VersionSpec | undefined
  */
+/** Told about every change of a function's route: its new version, or undefined once it is deleted. */
+export type RouteListener = (tenant: string, functionName: string, version: VersionSpec | undefined) => void;
+
 export class RoutingTable {
   readonly #tenants = new Map<string, Map<string, VersionSpec>>();
+  readonly #listeners: RouteListener[] = [];
+
+  /** Calls `listener` after each set, secret change and delete (the scheduler follows active versions so). */
+  onChange(listener: RouteListener): void {
+    this.#listeners.push(listener);
+  }
+
+  #changed(tenant: string, functionName: string, version: VersionSpec | undefined): void {
+    for (const listener of this.#listeners) listener(tenant, functionName, version);
+  }
 
   constructor(deployments: Iterable<ActiveDeployment> = []) {
     for (const deployment of deployments) this.set(deployment);
@@ -44,7 +57,9 @@ export class RoutingTable {
       this.#tenants.set(deployment.tenant, functions);
     }
     const previous = functions.get(deployment.functionName);
-    functions.set(deployment.functionName, versionSpecOf(deployment));
+    const spec = versionSpecOf(deployment);
+    functions.set(deployment.functionName, spec);
+    this.#changed(deployment.tenant, deployment.functionName, spec);
     return previous;
   }
 
@@ -59,6 +74,7 @@ export class RoutingTable {
     if (functions === undefined || current === undefined) return undefined;
     const updated = { ...current, secrets: { ...secrets } };
     functions.set(functionName, updated);
+    this.#changed(tenant, functionName, updated);
     return updated;
   }
 
@@ -69,6 +85,7 @@ export class RoutingTable {
     if (functions === undefined || previous === undefined) return undefined;
     functions.delete(functionName);
     if (functions.size === 0) this.#tenants.delete(tenant);
+    this.#changed(tenant, functionName, undefined);
     return previous;
   }
 

@@ -5,7 +5,14 @@ import type { EgressPolicy } from "./fetch-types.js";
 import type { CheckResult, VersionSpec } from "./types.js";
 
 export type ToWorker =
-  | { type: "invoke"; id: string; version: VersionSpec; bundle?: CodeBundle; event: InvocationEvent }
+  | {
+      type: "invoke";
+      id: string;
+      version: VersionSpec;
+      bundle?: CodeBundle;
+      event: InvocationEvent;
+      eventId?: string;
+    }
   | { type: "cancel"; id: string }
   /** The consumer of a streamed response wants more: the worker may resolve the oldest pending chunk. */
   | { type: "chunk-ack"; id: string }

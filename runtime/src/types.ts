@@ -28,6 +28,11 @@ export interface InvokeOptions {
   /** Aborting cancels the invocation (client disconnected). */
   signal?: AbortSignal;
   /**
+   * The stable id of the async event being delivered (the producer's idempotency key, else the queue's id): the
+   * same on every retry, so handlers can deduplicate. Lambda handlers see it as `context.awsRequestId`.
+   */
+  eventId?: string;
+  /**
    * Called once, as soon as an HTTP handler returned its Response, before the body has finished streaming and
    * before `ctx.waitUntil` work ends; `invoke` itself resolves only when everything ended.
    */

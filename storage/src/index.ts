@@ -1,7 +1,11 @@
 export * from "./api-key-repository.js";
 export * from "./blob-store.js";
+export * from "./dead-letter-repository.js";
+export * from "./event-queue.js";
+export * from "./function-lookup.js";
 export * from "./function-repository.js";
 export * from "./invocation-repository.js";
+export * from "./list-limit.js";
 export * from "./master-key.js";
 export * from "./migrate.js";
 export * from "./secret-cipher.js";
@@ -9,4 +13,5 @@ export * from "./secret-repository.js";
 export * from "./secret-table.js";
 export * from "./sqlite-storage.js";
 export * from "./tenant-repository.js";
+export * from "./trigger-run-repository.js";
 export type * from "./types.js";

@@ -8,10 +8,11 @@ import {
   type TriggerKind,
 } from "@skiff/core";
 import type { Database, Statement } from "better-sqlite3";
+import { clampListLimit, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from "./list-limit.js";
 import type { InvocationQuery, InvocationRepository } from "./types.js";
 
-export const DEFAULT_INVOCATION_LIMIT = 50;
-export const MAX_INVOCATION_LIMIT = 1000;
+export const DEFAULT_INVOCATION_LIMIT = DEFAULT_LIST_LIMIT;
+export const MAX_INVOCATION_LIMIT = MAX_LIST_LIMIT;
 
 interface InvocationRow {
   id: string;
@@ -122,7 +123,7 @@ export class SqliteInvocationRepository implements InvocationRepository {
         `function "${functionName}" does not exist in tenant "${tenant}"`,
       );
     }
-    return this.newest.all(fn.id, clampLimit(query.limit)).map(toRecord);
+    return this.newest.all(fn.id, clampListLimit(query.limit)).map(toRecord);
   }
 
   async prune(keep: number): Promise<number> {
@@ -131,12 +132,6 @@ export class SqliteInvocationRepository implements InvocationRepository {
     }
     return this.pruneStatement.run(keep).changes;
   }
-}
-
-/** A limit from a query string may be anything: fall back to the default, and never read more than the max. */
-function clampLimit(limit: number | undefined): number {
-  if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_INVOCATION_LIMIT;
-  return Math.min(MAX_INVOCATION_LIMIT, Math.max(1, Math.floor(limit)));
 }
 
 function toRecord(row: InvocationRow): InvocationRecord {

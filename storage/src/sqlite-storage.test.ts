@@ -8,14 +8,23 @@ import { appliedVersions, migrate } from "./migrate.js";
 import { MIGRATIONS } from "./migrations/index.js";
 import { openStorage } from "./sqlite-storage.js";
 import { runStorageConformance } from "./storage.case.js";
+import type { Storage } from "./types.js";
 
 const conformanceDirs: string[] = [];
+const dataDirOf = new WeakMap<Storage, string>();
 
-runStorageConformance("sqlite", async () => {
-  const dataDir = await mkdtemp(join(tmpdir(), "skiff-storage-"));
-  conformanceDirs.push(dataDir);
-  return openStorage({ dataDir });
-});
+runStorageConformance(
+  "sqlite",
+  async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "skiff-storage-"));
+    conformanceDirs.push(dataDir);
+    const storage = await openStorage({ dataDir });
+    dataDirOf.set(storage, dataDir);
+    return storage;
+  },
+  // A second connection to the same file, as a second `skiff serve` sharing the data dir would open.
+  async (storage) => openStorage({ dataDir: dataDirOf.get(storage) as string }),
+);
 
 afterAll(async () => {
   await Promise.all(conformanceDirs.map((dir) => rm(dir, { recursive: true, force: true })));
@@ -57,11 +66,14 @@ describe("openStorage", () => {
         .all();
       expect(tables.map((t) => t.name).sort()).toEqual([
         "api_keys",
+        "dead_letters",
+        "events",
         "functions",
         "invocations",
         "schema_migrations",
         "secrets",
         "tenants",
+        "trigger_runs",
         "versions",
       ]);
       expect(tables.every((t) => t.strict === 1)).toBe(true);
@@ -141,6 +153,8 @@ describe("openStorage", () => {
           concurrency: 2,
           vars: { A: "1" },
           allowedHosts: [],
+          triggers: { crons: [] },
+          async: { maxAttempts: 3, maxEventAgeSeconds: 21_600, minBackoffMs: 60_000 },
         },
         createdAt: 1,
       });

@@ -5,6 +5,8 @@ import type { Database } from "better-sqlite3";
 import { SqliteApiKeyRepository } from "./api-key-repository.js";
 import { FileBlobStore } from "./blob-store.js";
 import { openDatabase } from "./database.js";
+import { SqliteDeadLetterRepository } from "./dead-letter-repository.js";
+import { SqliteEventQueue } from "./event-queue.js";
 import { SqliteFunctionRepository } from "./function-repository.js";
 import { SqliteInvocationRepository } from "./invocation-repository.js";
 import { loadMasterKey } from "./master-key.js";
@@ -14,6 +16,7 @@ import { SecretCipher } from "./secret-cipher.js";
 import { SqliteSecretRepository } from "./secret-repository.js";
 import { SecretTable } from "./secret-table.js";
 import { SqliteTenantRepository } from "./tenant-repository.js";
+import { SqliteTriggerRunRepository } from "./trigger-run-repository.js";
 import type { Storage } from "./types.js";
 
 export interface StorageOptions {
@@ -35,6 +38,9 @@ export class SqliteStorage implements Storage {
   readonly secrets: SqliteSecretRepository;
   readonly blobs: FileBlobStore;
   readonly invocations: SqliteInvocationRepository;
+  readonly events: SqliteEventQueue;
+  readonly deadLetters: SqliteDeadLetterRepository;
+  readonly triggerRuns: SqliteTriggerRunRepository;
 
   /** Expects a database already migrated; use `openStorage`. */
   constructor(
@@ -50,6 +56,10 @@ export class SqliteStorage implements Storage {
     this.functions = new SqliteFunctionRepository(db, blobs, secrets, now);
     this.secrets = new SqliteSecretRepository(db, secrets, now);
     this.invocations = new SqliteInvocationRepository(db);
+    // The scheduler's repositories take time only as arguments: their callers hold the (injected) clock.
+    this.events = new SqliteEventQueue(db);
+    this.deadLetters = new SqliteDeadLetterRepository(db);
+    this.triggerRuns = new SqliteTriggerRunRepository(db);
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,7 @@ import {
   sha256Hex,
 } from "@skiff/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describeSchedulerStorage, type ShareStorage } from "./scheduler-storage.case.js";
 import type { Storage } from "./types.js";
 
 const encoder = new TextEncoder();
@@ -38,9 +39,14 @@ export function invocationRecord(overrides: Partial<InvocationRecord> = {}): Inv
 
 /**
  * Runs the storage conformance suite against a backend. `open` must give a fresh, empty storage each call;
- * the suite closes it after each test.
+ * the suite closes it after each test. `share`, if the backend can, opens a second storage on the data of the
+ * one it is given (as a second process would), for the cases where two processes must not collide.
  */
-export function runStorageConformance(name: string, open: () => Promise<Storage>): void {
+export function runStorageConformance(
+  name: string,
+  open: () => Promise<Storage>,
+  share?: ShareStorage,
+): void {
   describe(`storage conformance: ${name}`, () => {
     let storage: Storage;
 
@@ -655,6 +661,10 @@ export function runStorageConformance(name: string, open: () => Promise<Storage>
           code: "FUNCTION_NOT_FOUND",
         });
       });
+    });
+
+    describe("scheduler", () => {
+      describeSchedulerStorage(() => storage, share);
     });
   });
 }

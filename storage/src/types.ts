@@ -178,6 +178,169 @@ export interface InvocationRepository {
   prune(keep: number): Promise<number>;
 }
 
+/** What produced an async event. */
+export type EventKind = "invoke" | "scheduled" | "storage" | "webhook" | "queue";
+
+export interface EnqueueInput {
+  tenant: string;
+  functionName: string;
+  kind: EventKind;
+  /** The InvocationEvent to deliver, as JSON-safe data (bytes base64-encoded by the producer). */
+  payload: unknown;
+  /** A producer's idempotency key: a second enqueue with the same key for the same function is not stored. */
+  idempotencyKey?: string;
+  /** Not delivered before this time (epoch ms); default now. */
+  availableAt?: number;
+  /** Attempts already made elsewhere (a cron run that failed inline counts as attempt 1). */
+  attempts?: number;
+}
+
+/** An event leased for delivery. */
+export interface LeasedEvent {
+  id: string;
+  tenant: string;
+  functionName: string;
+  kind: EventKind;
+  payload: unknown;
+  idempotencyKey: string | null;
+  /** Deliveries started so far, this one included. */
+  attempts: number;
+  createdAt: number;
+  leaseExpiresAt: number;
+}
+
+export interface DeadLetter {
+  id: string;
+  tenant: string;
+  functionName: string;
+  kind: EventKind;
+  payload: unknown;
+  idempotencyKey: string | null;
+  attempts: number;
+  createdAt: number;
+  failedAt: number;
+  /** Why delivery stopped: "maxAttempts", "maxEventAge", "functionDeleted", … */
+  reason: string;
+  lastError: string | null;
+}
+
+/**
+ * The durable async event queue (DESIGN §6). An event row is committed before `enqueue` resolves; delivery
+ * leases rows with an expiry so that two processes never deliver the same event at the same time, and a crash
+ * mid-delivery only delays it until the lease expires.
+ */
+export interface EventQueue {
+  /**
+   * Throws `TENANT_NOT_FOUND` / `FUNCTION_NOT_FOUND`, `INVALID_REQUEST` for a payload that is not JSON.
+   * `duplicate` is true (and `id` the stored event's) for a key held by an event still queued or dead-lettered;
+   * once the event is delivered (or its dead letter deleted) the key is free again.
+   */
+  enqueue(input: EnqueueInput, now: number): Promise<{ id: string; duplicate: boolean }>;
+  /**
+   * Leases up to `limit` due events (available, not leased or lease expired), oldest due first (by `availableAt`,
+   * then `createdAt`, then arrival), incrementing their attempts. `owner` names this process.
+   */
+  lease(now: number, limit: number, owner: string, leaseMs: number): Promise<LeasedEvent[]>;
+  /** Keeps a lease alive while a long delivery runs. A no-op unless `owner` still holds it. */
+  extendLease(id: string, owner: string, until: number): Promise<void>;
+  /**
+   * Delivered: the event is deleted. Like every method below that takes an `owner`, a no-op unless `owner`
+   * still holds the lease (one that expired but was not leased again still counts).
+   */
+  complete(id: string, owner: string): Promise<void>;
+  /** Failed, to be tried again at `availableAt`: the lease is released. */
+  retry(id: string, owner: string, availableAt: number, error: string): Promise<void>;
+  /** Put back without counting the attempt (e.g. the function was at its concurrency limit). */
+  defer(id: string, owner: string, availableAt: number): Promise<void>;
+  /** Failed for good: moved to the dead letters in one transaction. A null `error` keeps the last retry's. */
+  deadLetter(id: string, owner: string, reason: string, error: string | null, now: number): Promise<void>;
+  /** Releases every lease `owner` holds (graceful shutdown), so another process can deliver them at once. */
+  releaseAll(owner: string): Promise<number>;
+  /**
+   * When `lease` will next find something (for the dispatcher's sleep): the earliest due time of an event not
+   * leased, or lease expiry of a leased one; at or before `now` if something is due already. Undefined if empty.
+   */
+  nextDue(now: number): Promise<number | undefined>;
+  /**
+   * Events not yet delivered (leased ones included) of a function, or of every function of the tenant, and
+   * when the oldest was created. Throws `TENANT_NOT_FOUND` / `FUNCTION_NOT_FOUND`.
+   */
+  depth(tenant: string, functionName?: string): Promise<{ count: number; oldestCreatedAt: number | null }>;
+}
+
+export interface DeadLetterRepository {
+  /**
+   * Newest first (by `failedAt`, then arrival); limit default 50, at most 1000. Throws `TENANT_NOT_FOUND` /
+   * `FUNCTION_NOT_FOUND`.
+   */
+  list(tenant: string, functionName: string, limit?: number): Promise<DeadLetter[]>;
+  /** Undefined also for an unknown tenant or function. */
+  get(tenant: string, functionName: string, id: string): Promise<DeadLetter | undefined>;
+  /**
+   * Moves it back to the queue keeping its id, payload and idempotency key, with attempts reset, due now and
+   * created now (its age restarts, or `maxEventAge` would dead-letter it again at once). Throws `NOT_FOUND`
+   * (`TENANT_NOT_FOUND` / `FUNCTION_NOT_FOUND` for an unknown owner).
+   */
+  redrive(tenant: string, functionName: string, id: string, now: number): Promise<void>;
+  /** Throws `NOT_FOUND`. */
+  delete(tenant: string, functionName: string, id: string): Promise<void>;
+}
+
+/** One run of a cron trigger (or one retry of it). */
+export interface TriggerRun {
+  id: number;
+  tenant: string;
+  functionName: string;
+  /** Identifies the trigger within the function: `${cron}|${timezone}`. */
+  triggerKey: string;
+  cron: string;
+  timezone: string;
+  /** Epoch ms the run was scheduled for (for manual runs, when it was asked for). */
+  scheduledTime: number;
+  attempt: number;
+  version: number;
+  manual: boolean;
+  startedAt: number | null;
+  endedAt: number | null;
+  /** null while running; an invocation outcome, or "skipped" (overlap policy). */
+  outcome: string | null;
+  invocationId: string | null;
+}
+
+export interface ClaimInput {
+  tenant: string;
+  functionName: string;
+  triggerKey: string;
+  cron: string;
+  timezone: string;
+  scheduledTime: number;
+  attempt: number;
+  version: number;
+  manual: boolean;
+}
+
+export interface TriggerRunRepository {
+  /**
+   * Claims a run by inserting its unique (function, trigger, scheduled time, attempt) row: resolves the run's id,
+   * or undefined when another process (or an earlier tick) already claimed it.
+   */
+  claim(input: ClaimInput, now: number): Promise<number | undefined>;
+  /** A no-op for a run that is gone (its function was deleted, or it was pruned). */
+  start(runId: number, invocationId: string, startedAt: number): Promise<void>;
+  /** A no-op for a run that is gone. */
+  finish(runId: number, outcome: string, endedAt: number): Promise<void>;
+  /**
+   * Newest claim first; limit default 50, at most 1000. Only the newest runs of each function are kept (1000 by
+   * default). Throws `TENANT_NOT_FOUND` / `FUNCTION_NOT_FOUND`.
+   */
+  list(tenant: string, functionName: string, limit?: number): Promise<TriggerRun[]>;
+  /**
+   * The latest scheduled time claimed for a trigger by its schedule (to find runs missed while down); manual
+   * runs do not count. Undefined if none, also for an unknown tenant or function.
+   */
+  lastScheduled(tenant: string, functionName: string, triggerKey: string): Promise<number | undefined>;
+}
+
 export interface Storage {
   readonly tenants: TenantRepository;
   readonly apiKeys: ApiKeyRepository;
@@ -185,5 +348,8 @@ export interface Storage {
   readonly secrets: SecretRepository;
   readonly blobs: BlobStore;
   readonly invocations: InvocationRepository;
+  readonly events: EventQueue;
+  readonly deadLetters: DeadLetterRepository;
+  readonly triggerRuns: TriggerRunRepository;
   close(): Promise<void>;
 }

@@ -77,7 +77,7 @@ describe("skiff deploy / invoke / ls", () => {
     expect(run.code).toBe(0);
     const answer = JSON.parse(run.stdout);
     expect(answer.version.number).toBe(2);
-    expect(answer.version.config).toEqual({
+    expect(answer.version.config).toMatchObject({
       memoryMb: 64,
       cpuMs: 100,
       timeoutMs: 2000,

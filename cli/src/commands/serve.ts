@@ -71,6 +71,15 @@ export const serveCommand = defineCommand({
       dataDir,
       adminToken: context.env.SKIFF_ADMIN_TOKEN,
       masterKey: context.env.SKIFF_MASTER_KEY,
+      ...(context.env.SKIFF_EVENT_LEASE_MS === undefined
+        ? {}
+        : {
+            eventLeaseMs: parseIntegerOption(
+              "SKIFF_EVENT_LEASE_MS",
+              context.env.SKIFF_EVENT_LEASE_MS,
+              30_000,
+            ) as number,
+          }),
       examplesDir: values.examples ? EXAMPLES_DIR : undefined,
       egress: egressFromEnv(context.env),
       // JSON logs on stderr keep stdout for what a person (or a script, with --json) reads.

@@ -5,8 +5,9 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createAdaptorServer } from "@hono/node-server";
 import { type CodeBundle, newApiKey, parseCodeBundle, singleModuleBundle } from "@skiff/core";
-import { createGateway } from "@skiff/gateway";
+import { createGateway, type Gateway } from "@skiff/gateway";
 import { type EgressPolicy, Supervisor } from "@skiff/runtime";
+import { Scheduler } from "@skiff/scheduler";
 import { openStorage, type Storage } from "@skiff/storage";
 import type { Logger } from "pino";
 import { CliError } from "../cli-error.js";
@@ -26,6 +27,8 @@ export interface StartServerOptions {
   logger: Logger;
   /** How long in-flight requests may take to finish on close before their connections are cut. */
   drainMs?: number;
+  /** How long an async event's lease lasts (SKIFF_EVENT_LEASE_MS); after a crash, the wait before redelivery. */
+  eventLeaseMs?: number;
   /** `SKIFF_MASTER_KEY` (64 hex digits or base64); absent: `<dataDir>/master.key`, created on first start. */
   masterKey?: string | undefined;
   /** The operator's egress policy for tenant `fetch`; the server's own address is always added as refused. */
@@ -73,8 +76,23 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       onEvent: (event) => logger.warn({ runtime: event }, `runtime ${event.type}`),
     });
     cleanups.push(() => runtime.close());
-    const gateway = await createGateway({ storage, runtime, adminToken: adminToken.token, logger });
-    cleanups.push(() => gateway.close());
+    // The scheduler finds functions through the gateway's routing table, and the gateway enqueues through it.
+    let gateway: Gateway | undefined;
+    const scheduler = new Scheduler({
+      storage,
+      runtime,
+      resolve: (tenant, name) => gateway?.routes.get(tenant, name),
+      onInvocation: (record) => gateway?.record(record),
+      onError: (error) => logger.error({ err: error }, "scheduler error"),
+      ...(options.eventLeaseMs === undefined ? {} : { leaseMs: options.eventLeaseMs }),
+    });
+    gateway = await createGateway({ storage, runtime, adminToken: adminToken.token, logger, scheduler });
+    const routes = gateway.routes;
+    cleanups.push(() => (gateway as Gateway).close());
+    routes.onChange((tenant, name, version) => scheduler.functionChanged(tenant, name, version));
+    await scheduler.start(routes.entries());
+    // On shutdown: no new ticks or leases; deliveries in flight finish (bounded); leases are released.
+    cleanups.push(() => scheduler.stop(options.drainMs ?? 5_000));
 
     const examples =
       options.examplesDir === undefined

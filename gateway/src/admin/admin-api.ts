@@ -4,10 +4,12 @@ import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { type AuthEnv, bearerAuth, requireTenantAccess } from "../auth.js";
 import type { GatewayDeps } from "../deps.js";
+import { deadLetterRoutes } from "./dead-letter-routes.js";
 import { functionRoutes } from "./function-routes.js";
 import { invokeRoute } from "./invoke-route.js";
 import { secretRoutes } from "./secret-routes.js";
 import { tenantRoutes } from "./tenant-routes.js";
+import { triggerRoutes } from "./trigger-routes.js";
 
 /** Routes mounted at `/api/v1`. Every one needs a key; tenant resources need that tenant's key or the operator's. */
 export function adminApi(deps: GatewayDeps): Hono<AuthEnv> {
@@ -35,6 +37,8 @@ export function adminApi(deps: GatewayDeps): Hono<AuthEnv> {
 
   app.route("/tenants", tenantRoutes(deps));
   app.route("/tenants/:tenant/functions", invokeRoute(deps));
+  app.route("/tenants/:tenant/functions", triggerRoutes(deps));
+  app.route("/tenants/:tenant/functions", deadLetterRoutes(deps));
   app.route("/tenants/:tenant/functions", functionRoutes(deps));
   app.route("/tenants/:tenant/functions", secretRoutes(deps));
   return app;

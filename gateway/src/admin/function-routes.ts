@@ -18,6 +18,7 @@ import { buildCodeBundle } from "../deploy/code-bundle-builder.js";
 import type { GatewayDeps } from "../deps.js";
 import { readJsonBody } from "../json-body.js";
 import { deployBody, invocationsQuery, parseRequest, rollbackBody } from "./schemas.js";
+import { checkedTriggers } from "./triggers.js";
 
 type FunctionDeps = Pick<GatewayDeps, "storage" | "runtime" | "routes" | "writer" | "locks">;
 
@@ -80,7 +81,8 @@ export function functionRoutes(deps: FunctionDeps): Hono<AuthEnv> {
       await readJsonBody(c.req.raw, DEPLOY_BODY_BYTES, codeTooLarge),
       "deploy",
     );
-    const config = parseFunctionConfig(body.config);
+    const parsed = parseFunctionConfig(body.config);
+    const config = { ...parsed, triggers: { crons: checkedTriggers(parsed.triggers.crons) } };
     // The same parser the runtime's egress policy uses, so a deploy never stores an entry it would refuse.
     validateAllowedHosts(config.allowedHosts);
     const secrets = body.secrets === undefined ? {} : parseSecrets(body.secrets);

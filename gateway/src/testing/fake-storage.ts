@@ -16,7 +16,9 @@ import type {
   ApiKeyRepository,
   ApiKeyRole,
   BlobStore,
+  DeadLetterRepository,
   DeployInput,
+  EventQueue,
   FunctionRecord,
   FunctionRepository,
   InvocationQuery,
@@ -26,6 +28,7 @@ import type {
   Storage,
   Tenant,
   TenantRepository,
+  TriggerRunRepository,
   VersionRecord,
 } from "@skiff/storage";
 
@@ -49,6 +52,12 @@ export class FakeStorage implements Storage {
   #nextFunctionId = 1;
 
   constructor(private readonly now: () => number = () => 0) {}
+
+  // The queue, dead letters and run history are exercised against real SQLite (gateway.sqlite tests and the
+  // scheduler's own tests); a gateway unit test that reaches them fails loudly instead of faking them.
+  readonly events = unsupported<EventQueue>("events");
+  readonly deadLetters = unsupported<DeadLetterRepository>("deadLetters");
+  readonly triggerRuns = unsupported<TriggerRunRepository>("triggerRuns");
 
   readonly tenants: TenantRepository = {
     create: async (name) => {
@@ -300,4 +309,12 @@ export class FakeStorage implements Storage {
     if (stored === undefined) throw new SkiffError("FUNCTION_NOT_FOUND", `function "${name}" does not exist`);
     return stored;
   }
+}
+
+function unsupported<T extends object>(name: string): T {
+  return new Proxy({} as T, {
+    get: (_, method) => () => {
+      throw new Error(`FakeStorage.${name}.${String(method)} is not faked: test this against real SQLite`);
+    },
+  });
 }

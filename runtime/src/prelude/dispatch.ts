@@ -126,7 +126,13 @@ async function run(event: PlainEvent, meta: InvocationMeta, ctx: object): Promis
           kind: "http",
           method: "POST",
           url: `https://${meta.functionName}.${meta.tenant}.invoke/`,
-          headers: [["content-type", "application/json"]],
+          headers:
+            meta.eventId === undefined
+              ? [["content-type", "application/json"]]
+              : [
+                  ["content-type", "application/json"],
+                  ["x-skiff-event-id", meta.eventId],
+                ],
           body,
         },
         meta,

@@ -45,4 +45,6 @@ export interface InvocationMeta {
   memoryMb: number;
   /** Epoch ms by which the handler must finish. */
   deadline: number;
+  /** The async event's stable id (idempotency key), the same on every retry. */
+  eventId?: string;
 }

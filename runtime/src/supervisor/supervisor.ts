@@ -46,6 +46,7 @@ interface PendingInvoke {
   slot: number;
   version: VersionSpec;
   event: InvocationEvent;
+  eventId: string | undefined;
   response: ResponseAssembler;
   resolve: (result: InvocationResult) => void;
   watchdog: NodeJS.Timeout;
@@ -134,6 +135,7 @@ export class Supervisor implements Runtime {
         this.#pending.set(invocationId, {
           kind: "invoke",
           slot,
+          eventId: options.eventId,
           version,
           event,
           response,
@@ -149,6 +151,7 @@ export class Supervisor implements Runtime {
           version,
           event,
           ...(bundle ? { bundle } : {}),
+          ...(options.eventId === undefined ? {} : { eventId: options.eventId }),
         });
         if (!sent) this.#settle(invocationId, "crashed", "the runtime worker was not reachable");
       });
@@ -267,8 +270,9 @@ export class Supervisor implements Runtime {
         this.#options.loadCode(pending.version).then(
           (bundle) => {
             worker.knownVersions.add(pending.version.id);
-            const { version, event } = pending;
-            if (!worker.send({ type: "invoke", id: message.id, version, event, bundle })) {
+            const { version, event, eventId } = pending;
+            const retry = { type: "invoke" as const, id: message.id, version, event, bundle };
+            if (!worker.send(eventId === undefined ? retry : { ...retry, eventId })) {
               this.#settle(message.id, "crashed", "the runtime worker was not reachable");
             }
           },

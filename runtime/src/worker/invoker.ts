@@ -2,6 +2,7 @@
 // the host calls an invocation may make (its response and body chunks, outbound fetch).
 import { createHash } from "node:crypto";
 import type { CodeBundle, InvocationEvent, InvocationResult, Outcome } from "@skiff/core";
+import { bindingHostCalls, buildEnv } from "../bindings/index.js";
 import type { VersionSpec } from "../types.js";
 import type { CompileCache } from "./compile-cache.js";
 import type { IsolatePool } from "./isolate-pool.js";
@@ -51,6 +52,7 @@ export class Invoker {
     event: InvocationEvent,
     sink: ResponseSink,
     bundle?: CodeBundle,
+    eventId?: string,
   ): Promise<InvocationResult> {
     const { pool, code, spares, compileCache } = this.#options;
     if (bundle !== undefined) code.set(version.id, bundle);
@@ -72,8 +74,7 @@ export class Invoker {
     let result: SandboxResult;
     try {
       if (cold) {
-        const env = { ...version.config.vars, ...(version.secrets ?? {}) };
-        await sandbox.load(key, code.get(version.id) as CodeBundle, env, compileCache);
+        await sandbox.load(key, code.get(version.id) as CodeBundle, buildEnv(version), compileCache);
         pool.add(sandbox, generation);
       }
       const deadline = started + version.config.timeoutMs;
@@ -84,8 +85,13 @@ export class Invoker {
         version: version.number,
         memoryMb: version.config.memoryMb,
         deadline,
+        ...(eventId === undefined ? {} : { eventId }),
       };
-      const hostCalls = { ...this.#options.extraHostCalls?.(version, deadline), ...response.handlers() };
+      const hostCalls = {
+        ...bindingHostCalls(version, deadline),
+        ...this.#options.extraHostCalls?.(version, deadline),
+        ...response.handlers(),
+      };
       result = await sandbox.dispatch(event, meta, hostCalls);
     } catch (error) {
       result = failure(error, watch, sandbox);

@@ -85,7 +85,14 @@ process.on("message", (message: ToWorker) => {
   switch (message.type) {
     case "invoke":
       invoker
-        .invoke(message.id, message.version, message.event, sinkFor(message.id), message.bundle)
+        .invoke(
+          message.id,
+          message.version,
+          message.event,
+          sinkFor(message.id),
+          message.bundle,
+          message.eventId,
+        )
         .then(
           (result) => send({ type: "result", id: message.id, result }),
           (error) => {

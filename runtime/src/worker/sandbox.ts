@@ -29,6 +29,8 @@ export interface InvocationMeta {
   memoryMb: number;
   /** Epoch ms by which the handler must finish. */
   deadline: number;
+  /** The async event's stable id, the same on every retry. */
+  eventId?: string;
 }
 
 /**

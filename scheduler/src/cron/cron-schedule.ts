@@ -86,6 +86,18 @@ export class CronSchedule {
   }
 
   /**
+   * The latest minute in (`after`, `until`] at which this schedule runs, looking back at most `maxLookbackMs`:
+   * the run missed while the platform was down, for the `catch-up-once` policy. node-cron's own matcher decides.
+   */
+  previousRun(until: number, after: number, maxLookbackMs = 7 * 24 * 60 * MINUTE_MS): number | undefined {
+    const floor = Math.max(after, until - maxLookbackMs);
+    for (let minute = Math.floor(until / MINUTE_MS) * MINUTE_MS; minute > floor; minute -= MINUTE_MS) {
+      if (this.#task.match(new Date(minute))) return minute;
+    }
+    return undefined;
+  }
+
+  /**
    * Checks an IANA time zone name (e.g. "Europe/Berlin", "UTC") and returns its canonical spelling as the
    * platform's Intl resolves it ("europe/berlin" → "Europe/Berlin", "US/Pacific" → "America/Los_Angeles").
    * Throws `SkiffError("INVALID_CONFIG")` for anything else.

@@ -2,5 +2,6 @@
 import { initial } from "./001-initial.js";
 import { secrets } from "./002-secrets.js";
 import { versionCodeSummary } from "./003-version-code-summary.js";
+import { scheduler } from "./004-scheduler.js";
 
-export const MIGRATIONS = [initial, secrets, versionCodeSummary] as const;
+export const MIGRATIONS = [initial, secrets, versionCodeSummary, scheduler] as const;

@@ -7,7 +7,8 @@ export function lambdaContext(meta: InvocationMeta): Record<string, unknown> {
     functionVersion: String(meta.version),
     invokedFunctionArn: `arn:skiff:lambda:local:${meta.tenant}:function:${meta.functionName}`,
     memoryLimitInMB: String(meta.memoryMb),
-    awsRequestId: meta.invocationId,
+    // Lambda keeps the request id across retries of an async event; so does Skiff, for deduplication.
+    awsRequestId: meta.eventId ?? meta.invocationId,
     logGroupName: `/skiff/${meta.tenant}/${meta.functionName}`,
     logStreamName: `${meta.version}/${meta.invocationId}`,
     callbackWaitsForEmptyEventLoop: true,

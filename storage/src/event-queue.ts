@@ -1,0 +1,254 @@
+// The durable async event queue (DESIGN §6) in SQLite: rows committed before the producer is answered, leased
+// with an expiry inside one write transaction so that processes sharing the file never deliver an event twice
+// at the same time.
+import { newId as randomId, SkiffError } from "@skiff/core";
+import type { Database, Statement } from "better-sqlite3";
+import { FunctionLookup } from "./function-lookup.js";
+import type { EnqueueInput, EventKind, EventQueue, LeasedEvent } from "./types.js";
+
+interface DueRow {
+  id: string;
+  tenant_name: string;
+  function_name: string;
+  kind: EventKind;
+  payload: string;
+  idempotency_key: string | null;
+  attempts: number;
+  created_at: number;
+}
+
+type InsertParams = [
+  id: string,
+  functionId: number,
+  kind: string,
+  payload: string,
+  idempotencyKey: string | null,
+  attempts: number,
+  createdAt: number,
+  availableAt: number,
+];
+
+export class SqliteEventQueue implements EventQueue {
+  private readonly functions: FunctionLookup;
+  private readonly existingKey: Statement<[number, string, number, string], { id: string }>;
+  private readonly insert: Statement<InsertParams>;
+  private readonly due: Statement<[number, number, number], DueRow>;
+  private readonly setLease: Statement<[string, number, string]>;
+  private readonly extend: Statement<[number, string, string]>;
+  private readonly remove: Statement<[string, string]>;
+  private readonly release: Statement<[number, string, string, string]>;
+  private readonly releaseDeferred: Statement<[number, string, string]>;
+  private readonly copyToDeadLetters: Statement<[number, string, string | null, string, string]>;
+  private readonly removeEvent: Statement<[string]>;
+  private readonly releaseOwner: Statement<[string]>;
+  private readonly nextUnleased: Statement<[], { at: number }>;
+  private readonly nextExpiry: Statement<[], { at: number }>;
+  private readonly depthOfFunction: Statement<[number], { count: number; oldest: number | null }>;
+  private readonly depthOfTenant: Statement<[number], { count: number; oldest: number | null }>;
+  private readonly enqueueTransaction: (
+    input: EnqueueInput,
+    payload: string,
+    now: number,
+  ) => { id: string; duplicate: boolean };
+  private readonly leaseTransaction: (
+    now: number,
+    limit: number,
+    owner: string,
+    leaseMs: number,
+  ) => LeasedEvent[];
+  private readonly deadLetterTransaction: (
+    id: string,
+    owner: string,
+    reason: string,
+    error: string | null,
+    now: number,
+  ) => void;
+
+  /** `newId` makes event ids (UUIDs unless a test wants them predictable). */
+  constructor(
+    db: Database,
+    private readonly newId: () => string = randomId,
+  ) {
+    this.functions = new FunctionLookup(db);
+    this.existingKey = db.prepare(`
+      SELECT id FROM events WHERE function_id = ? AND idempotency_key = ?
+      UNION ALL
+      SELECT id FROM dead_letters WHERE function_id = ? AND idempotency_key = ?
+      LIMIT 1`);
+    this.insert = db.prepare(`
+      INSERT INTO events (id, function_id, kind, payload, idempotency_key, attempts, created_at, available_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+    // The events_due index gives delivery order; the joins only fetch names for the rows it yields.
+    this.due = db.prepare(`
+      SELECT e.id, t.name AS tenant_name, f.name AS function_name, e.kind, e.payload, e.idempotency_key,
+        e.attempts, e.created_at
+      FROM events e INDEXED BY events_due
+      JOIN functions f ON f.id = e.function_id
+      JOIN tenants t ON t.id = f.tenant_id
+      WHERE e.available_at <= ? AND (e.lease_owner IS NULL OR e.lease_expires_at <= ?)
+      ORDER BY e.available_at, e.created_at
+      LIMIT ?`);
+    this.setLease = db.prepare(
+      "UPDATE events SET lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1 WHERE id = ?",
+    );
+    this.extend = db.prepare("UPDATE events SET lease_expires_at = ? WHERE id = ? AND lease_owner = ?");
+    this.remove = db.prepare("DELETE FROM events WHERE id = ? AND lease_owner = ?");
+    this.release = db.prepare(`
+      UPDATE events SET available_at = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL
+      WHERE id = ? AND lease_owner = ?`);
+    this.releaseDeferred = db.prepare(`
+      UPDATE events SET available_at = ?, attempts = max(attempts - 1, 0), lease_owner = NULL,
+        lease_expires_at = NULL
+      WHERE id = ? AND lease_owner = ?`);
+    this.copyToDeadLetters = db.prepare(`
+      INSERT INTO dead_letters (id, function_id, kind, payload, idempotency_key, attempts, created_at, failed_at,
+        reason, last_error)
+      SELECT id, function_id, kind, payload, idempotency_key, attempts, created_at, ?, ?, coalesce(?, last_error)
+      FROM events WHERE id = ? AND lease_owner = ?`);
+    this.removeEvent = db.prepare("DELETE FROM events WHERE id = ?");
+    this.releaseOwner = db.prepare(
+      "UPDATE events SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = ?",
+    );
+    // A leased row was due when leased (available_at <= lease time < expiry), so it is due again at its expiry.
+    this.nextUnleased = db.prepare(`
+      SELECT available_at AS at FROM events INDEXED BY events_due
+      WHERE lease_owner IS NULL ORDER BY available_at LIMIT 1`);
+    this.nextExpiry = db.prepare(`
+      SELECT lease_expires_at AS at FROM events INDEXED BY events_lease_expiry
+      WHERE lease_owner IS NOT NULL ORDER BY lease_expires_at LIMIT 1`);
+    this.depthOfFunction = db.prepare(
+      "SELECT count(*) AS count, min(created_at) AS oldest FROM events WHERE function_id = ?",
+    );
+    this.depthOfTenant = db.prepare(`
+      SELECT count(*) AS count, min(e.created_at) AS oldest
+      FROM events e JOIN functions f ON f.id = e.function_id WHERE f.tenant_id = ?`);
+
+    const enqueue = db.transaction((input: EnqueueInput, payload: string, now: number) => {
+      const functionId = this.functions.require(input.tenant, input.functionName);
+      const key = input.idempotencyKey ?? null;
+      if (key !== null) {
+        const existing = this.existingKey.get(functionId, key, functionId, key);
+        if (existing !== undefined) return { id: existing.id, duplicate: true };
+      }
+      const id = this.newId();
+      this.insert.run(
+        id,
+        functionId,
+        input.kind,
+        payload,
+        key,
+        input.attempts ?? 0,
+        now,
+        input.availableAt ?? now,
+      );
+      return { id, duplicate: false };
+    });
+    // IMMEDIATE: the key check and the insert happen under one write lock, so two producers can not both insert.
+    this.enqueueTransaction = (...args) => enqueue.immediate(...args);
+
+    const lease = db.transaction((now: number, limit: number, owner: string, leaseMs: number) => {
+      const leaseExpiresAt = now + leaseMs;
+      return this.due.all(now, now, limit).map((row): LeasedEvent => {
+        this.setLease.run(owner, leaseExpiresAt, row.id);
+        return {
+          id: row.id,
+          tenant: row.tenant_name,
+          functionName: row.function_name,
+          kind: row.kind,
+          payload: JSON.parse(row.payload) as unknown,
+          idempotencyKey: row.idempotency_key,
+          attempts: row.attempts + 1,
+          createdAt: row.created_at,
+          leaseExpiresAt,
+        };
+      });
+    });
+    // IMMEDIATE: the write lock is taken before the due rows are read, so no other process can lease them
+    // between the read and the update (a deferred transaction would fail to upgrade instead of waiting).
+    this.leaseTransaction = (...args) => lease.immediate(...args);
+
+    const deadLetter = db.transaction(
+      (id: string, owner: string, reason: string, error: string | null, now: number) => {
+        if (this.copyToDeadLetters.run(now, reason, error, id, owner).changes > 0) this.removeEvent.run(id);
+      },
+    );
+    this.deadLetterTransaction = (...args) => deadLetter.immediate(...args);
+  }
+
+  async enqueue(input: EnqueueInput, now: number): Promise<{ id: string; duplicate: boolean }> {
+    const attempts = input.attempts ?? 0;
+    if (!Number.isSafeInteger(attempts) || attempts < 0) {
+      throw new SkiffError("INVALID_REQUEST", `attempts must be a whole number >= 0, not ${attempts}`);
+    }
+    return this.enqueueTransaction(input, toJson(input.payload), now);
+  }
+
+  async lease(now: number, limit: number, owner: string, leaseMs: number): Promise<LeasedEvent[]> {
+    if (!(leaseMs > 0))
+      throw new SkiffError("INVALID_REQUEST", `a lease lasts more than 0 ms, not ${leaseMs}`);
+    if (!(limit >= 1)) return [];
+    return this.leaseTransaction(now, Math.floor(limit), owner, leaseMs);
+  }
+
+  async extendLease(id: string, owner: string, until: number): Promise<void> {
+    this.extend.run(until, id, owner);
+  }
+
+  async complete(id: string, owner: string): Promise<void> {
+    this.remove.run(id, owner);
+  }
+
+  async retry(id: string, owner: string, availableAt: number, error: string): Promise<void> {
+    this.release.run(availableAt, error, id, owner);
+  }
+
+  async defer(id: string, owner: string, availableAt: number): Promise<void> {
+    this.releaseDeferred.run(availableAt, id, owner);
+  }
+
+  async deadLetter(
+    id: string,
+    owner: string,
+    reason: string,
+    error: string | null,
+    now: number,
+  ): Promise<void> {
+    this.deadLetterTransaction(id, owner, reason, error, now);
+  }
+
+  async releaseAll(owner: string): Promise<number> {
+    return this.releaseOwner.run(owner).changes;
+  }
+
+  async nextDue(_now: number): Promise<number | undefined> {
+    const unleased = this.nextUnleased.get()?.at;
+    const expiry = this.nextExpiry.get()?.at;
+    if (unleased === undefined) return expiry;
+    return expiry === undefined ? unleased : Math.min(unleased, expiry);
+  }
+
+  async depth(
+    tenant: string,
+    functionName?: string,
+  ): Promise<{ count: number; oldestCreatedAt: number | null }> {
+    const row =
+      functionName === undefined
+        ? this.depthOfTenant.get(this.functions.requireTenant(tenant))
+        : this.depthOfFunction.get(this.functions.require(tenant, functionName));
+    return { count: row?.count ?? 0, oldestCreatedAt: row?.oldest ?? null };
+  }
+}
+
+/** The payload as JSON text; anything JSON cannot hold is the producer's error, not a storage failure. */
+function toJson(payload: unknown): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(payload);
+  } catch (error) {
+    throw new SkiffError("INVALID_REQUEST", `the event payload is not JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  if (json === undefined) throw new SkiffError("INVALID_REQUEST", "the event payload is not JSON");
+  return json;
+}
