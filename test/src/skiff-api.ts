@@ -41,6 +41,15 @@ export interface FunctionConfig {
   timeoutMs?: number;
   concurrency?: number;
   vars?: Record<string, string>;
+  triggers?: { crons: Array<string | CronTriggerInput> };
+  async?: { maxAttempts?: number; maxEventAgeSeconds?: number; minBackoffMs?: number };
+}
+
+export interface CronTriggerInput {
+  cron: string;
+  timezone?: string;
+  overlap?: "skip" | "allow";
+  missed?: "skip" | "catch-up-once";
 }
 
 /** Admin API calls as one principal (a tenant key or the operator key). */

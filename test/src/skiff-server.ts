@@ -26,6 +26,11 @@ export interface SkiffServer {
   stderr(): string;
   /** SIGTERM, then wait for the exit; returns the exit code (null if it had to be killed). */
   stop(): Promise<number | null>;
+  /**
+   * Sends `signal` (SIGKILL: a crash) and waits for the exit, without the SIGKILL fallback of `stop()`; the data
+   * dir is cleaned up as by `stop()`. Returns how the process ended.
+   */
+  kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export interface StartOptions {
@@ -68,7 +73,10 @@ export async function startSkiff(options: StartOptions = {}): Promise<SkiffServe
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
   });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const exited = ended.then(({ code }) => code);
 
   const cleanup = async () => {
     if (!options.keepDataDir && options.dataDir === undefined)
@@ -105,6 +113,12 @@ export async function startSkiff(options: StartOptions = {}): Promise<SkiffServe
         return code;
       })();
       return stopping;
+    },
+    kill: async (signal) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const end = await ended;
+      await cleanup();
+      return end;
     },
   };
 }

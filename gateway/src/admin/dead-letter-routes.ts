@@ -5,18 +5,10 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AuthEnv } from "../auth.js";
 import type { GatewayDeps } from "../deps.js";
-import { parseRequest } from "./schemas.js";
+import { limitQuery, parseRequest } from "./schemas.js";
 
 type DeadLetterDeps = Pick<GatewayDeps, "storage" | "scheduler" | "now">;
 
-const listQuery = z.strictObject({
-  limit: z
-    .string()
-    .regex(/^\d+$/, "limit is a whole number")
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(1000))
-    .optional(),
-});
 const EVENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function deadLetterRoutes(deps: DeadLetterDeps): Hono<AuthEnv> {
@@ -32,7 +24,7 @@ export function deadLetterRoutes(deps: DeadLetterDeps): Hono<AuthEnv> {
 
   app.get("/:name/dead-letters", async (c) => {
     const { tenant, name } = target(c.req.param("tenant"), c.req.param("name"));
-    const query = parseRequest(listQuery, c.req.query(), "query");
+    const query = parseRequest(limitQuery, c.req.query(), "query");
     return c.json({ deadLetters: await storage.deadLetters.list(tenant, name, query.limit ?? 50) });
   });
 

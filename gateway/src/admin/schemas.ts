@@ -35,7 +35,8 @@ export const secretBody = z.strictObject({ value: z.string() });
 
 export const rollbackBody = z.strictObject({ version: z.number().int().min(1) });
 
-export const invocationsQuery = z.strictObject({
+/** `?limit=` of list routes: 1–1000. */
+export const limitQuery = z.strictObject({
   limit: z
     .string()
     .regex(/^\d+$/, "limit is a whole number")
@@ -54,3 +55,5 @@ export function parseRequest<T extends z.ZodType>(schema: T, value: unknown, wha
   }
   return parsed.data;
 }
+
+export const invocationsQuery = limitQuery;

@@ -13,7 +13,7 @@ import type { AuthEnv } from "../auth.js";
 import type { GatewayDeps } from "../deps.js";
 import { readJsonBody } from "../json-body.js";
 import { requireScheduler } from "./scheduler-port.js";
-import { parseRequest } from "./schemas.js";
+import { limitQuery, parseRequest } from "./schemas.js";
 import { checkedTriggers } from "./triggers.js";
 
 type TriggerDeps = Pick<GatewayDeps, "storage" | "runtime" | "routes" | "locks" | "scheduler" | "now">;
@@ -23,14 +23,6 @@ const triggersBody = z.strictObject({
   crons: functionConfigInputSchema.shape.triggers.unwrap().shape.crons.unwrap(),
 });
 const runBody = z.strictObject({ cron: z.string().min(1).max(256).optional() });
-const runsQuery = z.strictObject({
-  limit: z
-    .string()
-    .regex(/^\d+$/, "limit is a whole number")
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(1000))
-    .optional(),
-});
 
 export function triggerRoutes(deps: TriggerDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
@@ -90,7 +82,7 @@ export function triggerRoutes(deps: TriggerDeps): Hono<AuthEnv> {
 
   app.get("/:name/triggers/runs", async (c) => {
     const { tenant, name } = target(c.req.param("tenant"), c.req.param("name"));
-    const query = parseRequest(runsQuery, c.req.query(), "query");
+    const query = parseRequest(limitQuery, c.req.query(), "query");
     return c.json({ runs: await storage.triggerRuns.list(tenant, name, query.limit ?? 50) });
   });
 
