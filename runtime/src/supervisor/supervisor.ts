@@ -285,13 +285,16 @@ export class Supervisor implements Runtime {
 
   #onExit(slot: number, worker: WorkerHandle, reason: string): void {
     const inFlight = [...this.#pending].filter(([, p]) => p.slot === slot);
-    this.#options.onEvent?.({
-      type: "worker-exit",
-      slot,
-      pid: worker.pid,
-      reason,
-      inFlight: inFlight.length,
-    });
+    // A worker ending because the runtime closed is no event worth reporting.
+    if (!this.#closed) {
+      this.#options.onEvent?.({
+        type: "worker-exit",
+        slot,
+        pid: worker.pid,
+        reason,
+        inFlight: inFlight.length,
+      });
+    }
     // A V8 heap OOM aborts the whole worker; with a single invocation in flight it is the one to blame.
     const invokes = inFlight.filter(([, p]) => p.kind === "invoke");
     const blameMemory = invokes.length === 1 && HEAP_OOM.test(worker.stderrTail);
