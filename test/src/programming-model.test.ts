@@ -76,6 +76,15 @@ describe("Lambda handlers", () => {
     expect(record).toMatchObject({ trigger: "invoke", outcome: "ok", status: 200 });
   });
 
+  it("run the classic CommonJS form (exports.handler in a .js file) unchanged", async () => {
+    await admin.mustDeploy(
+      "classic",
+      "exports.handler = async (event, context) => ({ statusCode: 200, body: 'classic ' + event.rawPath + ' ' + context.functionName });",
+    );
+    const answer = await invoke(server, "classic", "/x");
+    expect(answer.text).toBe("classic /x classic");
+  });
+
   it("refuses a direct invoke that is not JSON or names no function", async () => {
     expect(
       (await admin.call("POST", "/tenants/default/functions/orders/invoke", "{nope")).json.error.code,

@@ -8,6 +8,7 @@ import {
   SkiffError,
 } from "@skiff/core";
 import { codeError } from "./code-error.js";
+import { looksLikeCommonJs } from "./commonjs-detection.js";
 import { resolveModuleImports, type SourceModule } from "./module-imports.js";
 import { isCodeType, moduleKindOf, SUPPORTED_EXTENSIONS } from "./module-type.js";
 import { rewriteSpecifiers } from "./specifier-rewrite.js";
@@ -146,7 +147,9 @@ function decode(path: string, upload: ModuleInput): DecodedModule {
     }
   }
   if (kind.type === "json") checkJson(path, text);
-  return { path, type: kind.type, typescript: kind.typescript, text, bytes: undefined };
+  const type =
+    kind.type === "esm" && kind.typescript === undefined && looksLikeCommonJs(text) ? "commonjs" : kind.type;
+  return { path, type, typescript: kind.typescript, text, bytes: undefined };
 }
 
 function checkJson(path: string, text: string): void {
