@@ -1,7 +1,9 @@
 // The Skiff HTTP API as typed calls; commands never build URLs or read HTTP responses themselves.
+import type { Readable } from "node:stream";
 import type { FunctionConfigInput } from "@skiff/core";
 import { Agent, type Dispatcher, request } from "undici";
 import { ApiError, ServerUnreachableError } from "./api-error.js";
+import { CliError } from "./cli-error.js";
 
 export interface ClientOptions {
   url: string;
@@ -50,13 +52,113 @@ export interface InvokeResponse {
   body: Uint8Array;
 }
 
+export interface BucketInfo {
+  name: string;
+  createdAt: number;
+}
+
+export interface ObjectSummary {
+  key: string;
+  size: number;
+  /** MD5 hex of the content, unquoted. */
+  etag: string;
+  contentType: string | null;
+  lastModified: number;
+}
+
+export interface ListObjectsQuery {
+  prefix?: string | undefined;
+  delimiter?: string | undefined;
+  /** Continue after this key: the `next` of the previous page. */
+  after?: string | undefined;
+  limit?: number | undefined;
+}
+
+export interface ObjectPage {
+  objects: ObjectSummary[];
+  commonPrefixes: string[];
+  /** Pass as `after` for the next page; null on the last one. */
+  next: string | null;
+}
+
+/** An object's bytes as they stream in, with what the server said of them. */
+export interface ObjectDownload {
+  contentType: string | undefined;
+  size: number | undefined;
+  etag: string | undefined;
+  body: AsyncIterable<Uint8Array>;
+}
+
+/** An upload body: bytes in memory, or a stream (a file, stdin) with its size when known. */
+export interface ObjectUpload {
+  body: Uint8Array | Readable;
+  size?: number | undefined;
+  contentType?: string | undefined;
+}
+
+export interface KvValue {
+  value: Uint8Array;
+  metadata: unknown;
+  /** Epoch seconds, or null. */
+  expiration: number | null;
+}
+
+export interface KvPutOptions {
+  /** Seconds from now, at least 60. */
+  ttlSeconds?: number | undefined;
+  /** Epoch seconds, at least 60 s from now. */
+  expiration?: number | undefined;
+  metadata?: unknown;
+}
+
+export interface KvKeyInfo {
+  name: string;
+  expiration: number | null;
+  metadata: unknown;
+}
+
+export interface KvPage {
+  keys: KvKeyInfo[];
+  /** Pass as `cursor` for the next page; null when `complete`. */
+  cursor: string | null;
+  complete: boolean;
+}
+
 /** The calls commands make; {@link SkiffClient} is the HTTP implementation, tests pass fakes. */
 export interface SkiffApi {
   deployFunction(tenant: string, name: string, input: DeployRequest): Promise<DeployResult>;
   listFunctions(tenant: string): Promise<FunctionSummary[]>;
   invoke(tenant: string, name: string, input: InvokeRequest): Promise<InvokeResponse>;
+  createBucket(tenant: string, name: string): Promise<BucketInfo>;
+  listBuckets(tenant: string): Promise<BucketInfo[]>;
+  deleteBucket(tenant: string, name: string, options?: { force?: boolean }): Promise<void>;
+  listObjects(tenant: string, bucket: string, query?: ListObjectsQuery): Promise<ObjectPage>;
+  putObject(tenant: string, bucket: string, key: string, upload: ObjectUpload): Promise<ObjectSummary>;
+  getObject(tenant: string, bucket: string, key: string): Promise<ObjectDownload>;
+  deleteObject(tenant: string, bucket: string, key: string): Promise<void>;
+  createKvNamespace(tenant: string, name: string): Promise<void>;
+  listKvNamespaces(tenant: string): Promise<string[]>;
+  deleteKvNamespace(tenant: string, name: string): Promise<void>;
+  kvGet(tenant: string, namespace: string, key: string): Promise<KvValue>;
+  kvPut(
+    tenant: string,
+    namespace: string,
+    key: string,
+    value: Uint8Array,
+    options?: KvPutOptions,
+  ): Promise<void>;
+  kvList(
+    tenant: string,
+    namespace: string,
+    query?: { prefix?: string | undefined; cursor?: string | undefined; limit?: number | undefined },
+  ): Promise<KvPage>;
+  kvDelete(tenant: string, namespace: string, key: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The header that carries a KV value's metadata as JSON, both ways. */
+export const KV_METADATA_HEADER = "x-skiff-kv-metadata";
+const KV_EXPIRATION_HEADER = "x-skiff-kv-expiration";
 
 /**
  * @example
@@ -114,38 +216,170 @@ export class SkiffClient implements SkiffApi {
     };
   }
 
+  async createBucket(tenant: string, name: string): Promise<BucketInfo> {
+    const body = await this.#api("POST", `/api/v1/tenants/${seg(tenant)}/buckets`, { name });
+    return bucketInfo(isRecord(body) ? body.bucket : undefined);
+  }
+
+  async listBuckets(tenant: string): Promise<BucketInfo[]> {
+    const body = await this.#api("GET", `/api/v1/tenants/${seg(tenant)}/buckets`);
+    return listOf(body, "buckets").map(bucketInfo);
+  }
+
+  /** Refused with CONFLICT while the bucket holds objects, unless `force`. */
+  async deleteBucket(tenant: string, name: string, options: { force?: boolean } = {}): Promise<void> {
+    await this.#api("DELETE", `${bucketPath(tenant, name)}${options.force ? "?force=1" : ""}`);
+  }
+
+  /** One page of the bucket's objects, in key order. */
+  async listObjects(tenant: string, bucket: string, query: ListObjectsQuery = {}): Promise<ObjectPage> {
+    const search = queryString({
+      prefix: query.prefix,
+      delimiter: query.delimiter,
+      after: query.after,
+      limit: query.limit?.toString(),
+    });
+    const body = await this.#api("GET", `${bucketPath(tenant, bucket)}/objects${search}`);
+    if (!isRecord(body) || !Array.isArray(body.objects)) {
+      throw new ApiError(200, "INVALID_ANSWER", "the server's object list is not a list");
+    }
+    return {
+      objects: body.objects.map(objectSummary),
+      commonPrefixes: Array.isArray(body.commonPrefixes) ? body.commonPrefixes.map(String) : [],
+      next: typeof body.next === "string" ? body.next : null,
+    };
+  }
+
+  /** Uploads an object, streaming a stream body; a declared `size` lets the server refuse it before it is sent. */
+  async putObject(tenant: string, bucket: string, key: string, upload: ObjectUpload): Promise<ObjectSummary> {
+    const headers = this.#headers({ accept: "application/json" });
+    headers["content-type"] = upload.contentType ?? "application/octet-stream";
+    const size = upload.body instanceof Uint8Array ? upload.body.byteLength : upload.size;
+    if (size !== undefined) headers["content-length"] = String(size);
+    const answer = await this.#send("PUT", objectPath(tenant, bucket, key), { headers, body: upload.body });
+    const body = await readJsonAnswer(answer);
+    return objectSummary(isRecord(body) ? body.object : undefined);
+  }
+
+  /** The object's bytes as a stream; the caller reads it to the end. */
+  async getObject(tenant: string, bucket: string, key: string): Promise<ObjectDownload> {
+    const answer = await this.#send("GET", objectPath(tenant, bucket, key), { headers: this.#headers({}) });
+    if (answer.statusCode < 200 || answer.statusCode >= 300) await readJsonAnswer(answer);
+    const length = header(answer, "content-length");
+    const etag = header(answer, "etag");
+    return {
+      contentType: header(answer, "content-type"),
+      size: length === undefined ? undefined : Number(length),
+      etag: etag?.replace(/^"|"$/g, ""),
+      body: answer.body,
+    };
+  }
+
+  async deleteObject(tenant: string, bucket: string, key: string): Promise<void> {
+    await this.#api("DELETE", objectPath(tenant, bucket, key));
+  }
+
+  async createKvNamespace(tenant: string, name: string): Promise<void> {
+    await this.#api("POST", `/api/v1/tenants/${seg(tenant)}/kv`, { name });
+  }
+
+  async listKvNamespaces(tenant: string): Promise<string[]> {
+    const body = await this.#api("GET", `/api/v1/tenants/${seg(tenant)}/kv`);
+    return listOf(body, "namespaces").map((item) => String(isRecord(item) ? item.name : item));
+  }
+
+  async deleteKvNamespace(tenant: string, name: string): Promise<void> {
+    await this.#api("DELETE", `${namespacePath(tenant, name)}`);
+  }
+
+  /** The value with its metadata and expiry; a missing or expired key is an ApiError NOT_FOUND. */
+  async kvGet(tenant: string, namespace: string, key: string): Promise<KvValue> {
+    const answer = await this.#send("GET", valuePath(tenant, namespace, key), { headers: this.#headers({}) });
+    if (answer.statusCode < 200 || answer.statusCode >= 300) await readJsonAnswer(answer);
+    const value = new Uint8Array(await answer.body.arrayBuffer());
+    const metadata = header(answer, KV_METADATA_HEADER);
+    const expiration = header(answer, KV_EXPIRATION_HEADER);
+    return {
+      value,
+      metadata: metadata === undefined ? null : (parseJson(metadata) ?? null),
+      expiration: expiration === undefined ? null : Number(expiration),
+    };
+  }
+
+  async kvPut(
+    tenant: string,
+    namespace: string,
+    key: string,
+    value: Uint8Array,
+    options: KvPutOptions = {},
+  ): Promise<void> {
+    const headers = this.#headers({ accept: "application/json", "content-type": "application/octet-stream" });
+    if (options.metadata !== undefined) headers[KV_METADATA_HEADER] = asciiJson(options.metadata);
+    const search = queryString({
+      expiration_ttl: options.ttlSeconds?.toString(),
+      expiration: options.expiration?.toString(),
+    });
+    const answer = await this.#send("PUT", `${valuePath(tenant, namespace, key)}${search}`, {
+      headers,
+      body: value,
+    });
+    await readJsonAnswer(answer);
+  }
+
+  async kvList(
+    tenant: string,
+    namespace: string,
+    query: { prefix?: string | undefined; cursor?: string | undefined; limit?: number | undefined } = {},
+  ): Promise<KvPage> {
+    const search = queryString({
+      prefix: query.prefix,
+      cursor: query.cursor,
+      limit: query.limit?.toString(),
+    });
+    const body = await this.#api("GET", `${namespacePath(tenant, namespace)}/keys${search}`);
+    if (!isRecord(body) || !Array.isArray(body.keys)) {
+      throw new ApiError(200, "INVALID_ANSWER", "the server's key list is not a list");
+    }
+    return {
+      keys: body.keys.filter(isRecord).map((item) => ({
+        name: String(item.name),
+        expiration: typeof item.expiration === "number" ? item.expiration : null,
+        metadata: item.metadata ?? null,
+      })),
+      cursor: typeof body.cursor === "string" ? body.cursor : null,
+      complete: body.complete !== false,
+    };
+  }
+
+  async kvDelete(tenant: string, namespace: string, key: string): Promise<void> {
+    await this.#api("DELETE", valuePath(tenant, namespace, key));
+  }
+
   async close(): Promise<void> {
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }
 
+  #headers(extra: Record<string, string>): Record<string, string> {
+    const headers = { ...extra };
+    if (this.#token !== undefined) headers.authorization = `Bearer ${this.#token}`;
+    return headers;
+  }
+
   /** An admin API call: JSON in, JSON out, non-2xx thrown as ApiError. */
   async #api(method: string, path: string, json?: unknown): Promise<unknown> {
-    const headers: Record<string, string> = { accept: "application/json" };
-    if (this.#token !== undefined) headers.authorization = `Bearer ${this.#token}`;
+    const headers = this.#headers({ accept: "application/json" });
     if (json !== undefined) headers["content-type"] = "application/json";
     const answer = await this.#send(method, path, {
       headers,
       body: json === undefined ? undefined : JSON.stringify(json),
     });
-    const text = await answer.body.text();
-    const parsed = parseJson(text);
-    if (answer.statusCode >= 200 && answer.statusCode < 300) {
-      if (parsed === undefined && text !== "") {
-        throw new ApiError(
-          answer.statusCode,
-          "INVALID_ANSWER",
-          "the server answered with something other than JSON",
-        );
-      }
-      return parsed;
-    }
-    throw toApiError(answer.statusCode, parsed, text);
+    return readJsonAnswer(answer);
   }
 
   async #send(
     method: string,
     path: string,
-    init: { headers: Record<string, string>; body: string | Uint8Array | undefined },
+    init: { headers: Record<string, string>; body?: string | Uint8Array | Readable | undefined },
   ): Promise<Dispatcher.ResponseData> {
     const url = this.#url(path);
     try {
@@ -171,6 +405,101 @@ export class SkiffClient implements SkiffApi {
 
 function seg(value: string): string {
   return encodeURIComponent(value);
+}
+
+/**
+ * A key as one path segment. "." and ".." can not travel in a URL path: every URL parser resolves them (even
+ * encoded as %2E) as "this directory" and "the parent", so the request would reach another route.
+ */
+function keySegment(key: string): string {
+  if (key === "." || key === "..") {
+    throw new CliError(
+      `the key ${JSON.stringify(key)} can not be sent in a URL path`,
+      "URL parsers resolve '.' and '..' as directories; choose another key",
+    );
+  }
+  return encodeURIComponent(key);
+}
+
+function bucketPath(tenant: string, bucket: string): string {
+  return `/api/v1/tenants/${seg(tenant)}/buckets/${seg(bucket)}`;
+}
+
+function objectPath(tenant: string, bucket: string, key: string): string {
+  return `${bucketPath(tenant, bucket)}/objects/${keySegment(key)}`;
+}
+
+function namespacePath(tenant: string, namespace: string): string {
+  return `/api/v1/tenants/${seg(tenant)}/kv/${seg(namespace)}`;
+}
+
+function valuePath(tenant: string, namespace: string, key: string): string {
+  return `${namespacePath(tenant, namespace)}/values/${keySegment(key)}`;
+}
+
+/** `?a=1&b=2` of the defined entries, or "" when none is. */
+function queryString(entries: Record<string, string | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(entries)) if (value !== undefined) params.set(name, value);
+  const text = params.toString();
+  return text === "" ? "" : `?${text}`;
+}
+
+/** JSON that is safe in a header value: characters past ASCII as `\uXXXX` escapes. */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+function header(answer: Dispatcher.ResponseData, name: string): string | undefined {
+  const value = answer.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** A 2xx answer's JSON body; any other status thrown as an ApiError. */
+async function readJsonAnswer(answer: Dispatcher.ResponseData): Promise<unknown> {
+  const text = await answer.body.text();
+  const parsed = parseJson(text);
+  if (answer.statusCode >= 200 && answer.statusCode < 300) {
+    if (parsed === undefined && text !== "") {
+      throw new ApiError(
+        answer.statusCode,
+        "INVALID_ANSWER",
+        "the server answered with something other than JSON",
+      );
+    }
+    return parsed;
+  }
+  throw toApiError(answer.statusCode, parsed, text);
+}
+
+function listOf(body: unknown, field: string): unknown[] {
+  const list = isRecord(body) ? body[field] : undefined;
+  if (!Array.isArray(list))
+    throw new ApiError(200, "INVALID_ANSWER", `the server's ${field} list is not a list`);
+  return list;
+}
+
+function bucketInfo(value: unknown): BucketInfo {
+  if (!isRecord(value) || typeof value.name !== "string") {
+    throw new ApiError(200, "INVALID_ANSWER", "the server's answer has no bucket");
+  }
+  return { name: value.name, createdAt: typeof value.createdAt === "number" ? value.createdAt : 0 };
+}
+
+function objectSummary(value: unknown): ObjectSummary {
+  if (!isRecord(value) || typeof value.key !== "string") {
+    throw new ApiError(200, "INVALID_ANSWER", "the server's answer has no object");
+  }
+  return {
+    key: value.key,
+    size: typeof value.size === "number" ? value.size : 0,
+    etag: typeof value.etag === "string" ? value.etag : "",
+    contentType: typeof value.contentType === "string" ? value.contentType : null,
+    lastModified: typeof value.lastModified === "number" ? value.lastModified : 0,
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

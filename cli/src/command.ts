@@ -1,4 +1,5 @@
 // The shape of a CLI command: commands are data (name, options, examples, run) so help and parsing are generic.
+import type { Readable } from "node:stream";
 import type { SkiffApi } from "./api-client.js";
 import type { ClientSettings } from "./client-settings.js";
 
@@ -43,6 +44,8 @@ export interface CommandContext {
   cwd: string;
   stdout(data: string | Uint8Array): void;
   stderr(text: string): void;
+  /** The bytes piped in (`skiff object put b k -`); only read by commands told to. */
+  stdin(): Readable;
   /**
    * Resolves with the signal's name when the process is asked to stop. Only long-running commands call it, so
    * Ctrl-C keeps its default meaning for the others.
@@ -66,6 +69,7 @@ export interface CommandInput<O extends OptionSpecs> {
 }
 
 export interface Command<O extends OptionSpecs = OptionSpecs> {
+  /** One word (`deploy`), or noun and verb (`bucket create`). */
   name: string;
   summary: string;
   usage: string;

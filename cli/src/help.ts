@@ -19,6 +19,21 @@ export function renderOverview(commands: readonly Command<OptionSpecs>[]): strin
   return lines.join("\n");
 }
 
+/** `skiff bucket`: the verbs of one noun with their summaries. */
+export function renderGroupHelp(noun: string, group: readonly Command<OptionSpecs>[]): string {
+  const width = Math.max(...group.map((c) => c.name.length));
+  const lines = [
+    `Usage: skiff ${noun} <command> [options]`,
+    "",
+    "Commands:",
+    ...group.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    `Run \`skiff ${noun} <command> --help\` for a command's options and examples.`,
+    "",
+  ];
+  return lines.join("\n");
+}
+
 /** `skiff <command> --help`: usage, arguments, options with defaults, examples. */
 export function renderCommandHelp(command: Command<OptionSpecs>): string {
   const lines = [command.summary, "", `Usage: ${command.usage}`, ""];

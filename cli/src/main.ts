@@ -13,6 +13,7 @@ const context: CommandContext = {
   cwd: process.cwd(),
   stdout: (data) => process.stdout.write(data),
   stderr: (text) => process.stderr.write(text),
+  stdin: () => process.stdin,
   waitForStop: () =>
     new Promise((resolve) => {
       const onSignal = (signal: NodeJS.Signals) => {

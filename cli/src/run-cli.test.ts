@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type {
   DeployRequest,
@@ -14,11 +15,12 @@ import type { ClientSettings } from "./client-settings.js";
 import type { CommandContext } from "./command.js";
 import { commands } from "./registry.js";
 import { runCli } from "./run-cli.js";
+import { fakeApi } from "./testing/cli-harness.js";
 
 const utf8 = new TextDecoder();
 
 /** A client that records calls and answers from the test's script. */
-class FakeClient implements SkiffApi {
+class FakeClient implements Partial<SkiffApi> {
   deploys: Array<{ tenant: string; name: string; input: DeployRequest }> = [];
   invokes: Array<{ tenant: string; name: string; input: InvokeRequest }> = [];
   functions: FunctionSummary[] = [];
@@ -70,10 +72,11 @@ async function cli(argv: string[], env: Record<string, string> = {}) {
     stderr: (text) => {
       stderr += text;
     },
+    stdin: () => Readable.from([]),
     waitForStop: () => new Promise(() => {}),
     createClient: (settings) => {
       settingsSeen.push(settings);
-      return client;
+      return fakeApi(client);
     },
   };
   const code = await runCli(argv, context, "1.2.3");
@@ -90,13 +93,13 @@ describe("dispatch and help", () => {
   });
 
   it.each(commands.map((c) => c.name))("`%s --help` shows usage, options and examples", async (name) => {
-    const { code, stdout, stderr } = await cli([name, "--help"]);
+    const { code, stdout, stderr } = await cli([...name.split(" "), "--help"]);
     expect(code).toBe(0);
     expect(stderr).toBe("");
     expect(stdout).toContain(`Usage: skiff ${name}`);
     expect(stdout).toContain("--json");
     expect(stdout).toContain("Examples:");
-    expect((await cli(["help", name])).stdout).toBe(stdout);
+    expect((await cli(["help", ...name.split(" ")])).stdout).toBe(stdout);
   });
 
   it("prints the version", async () => {
@@ -108,8 +111,35 @@ describe("dispatch and help", () => {
     expect(code).toBe(1);
     expect(stdout).toBe("");
     expect(stderr).toBe(
-      'error: unknown command "depoly"\nhint: the commands are serve, deploy, invoke, ls; run `skiff --help`\n',
+      'error: unknown command "depoly"\nhint: the commands are serve, deploy, invoke, ls, bucket, object, kv; run `skiff --help`\n',
     );
+  });
+
+  it("shows a noun's verbs for `skiff bucket`, `skiff bucket --help` and `skiff help bucket`", async () => {
+    for (const argv of [["bucket"], ["bucket", "--help"], ["help", "bucket"]]) {
+      const { code, stdout, stderr } = await cli(argv);
+      expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+      expect(stdout).toContain("Usage: skiff bucket <command> [options]");
+      for (const verb of ["create", "ls", "rm"]) expect(stdout).toContain(`  bucket ${verb}`);
+      expect(stdout).not.toContain("object put");
+    }
+  });
+
+  it("refuses an unknown verb of a noun, naming the verbs it has", async () => {
+    const { code, stdout, stderr } = await cli(["bucket", "frob"]);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toBe(
+      'error: unknown command "bucket frob"\nhint: the bucket commands are create, ls, rm; run `skiff bucket --help`\n',
+    );
+  });
+
+  it("tells `skiff ls` (functions) from `skiff kv ls` and `skiff bucket ls`", async () => {
+    client.functions = [{ name: "hello", activeVersion: 1, updatedAt: null }];
+    expect((await cli(["ls"])).stdout).toContain("hello");
+    const { code, stderr } = await cli(["ls", "extra"]);
+    expect(code).toBe(1);
+    expect(stderr).toContain("unexpected argument: extra");
   });
 
   it("refuses an unknown option", async () => {

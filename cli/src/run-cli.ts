@@ -2,9 +2,9 @@
 import { CliError } from "./cli-error.js";
 import type { CommandContext } from "./command.js";
 import { formatErrorReport, reportError } from "./error-report.js";
-import { renderCommandHelp, renderOverview } from "./help.js";
+import { renderCommandHelp, renderGroupHelp, renderOverview } from "./help.js";
 import { parseCommandArgs } from "./parse-args.js";
-import { commands, findCommand } from "./registry.js";
+import { commandGroup, commands, resolveCommand, topLevelWords } from "./registry.js";
 
 /**
  * Runs one CLI invocation and returns its exit code; never throws.
@@ -24,18 +24,35 @@ export async function runCli(argv: string[], context: CommandContext, version = 
       return 0;
     }
     if (first === "help") {
-      const target = rest[0] === undefined ? undefined : findCommand(rest[0]);
-      context.stdout(target === undefined ? renderOverview(commands) : renderCommandHelp(target));
+      const target = resolveCommand(rest)?.command;
+      const group = rest[0] === undefined ? [] : commandGroup(rest[0]);
+      if (target !== undefined) context.stdout(renderCommandHelp(target));
+      else if (group.length > 0) context.stdout(renderGroupHelp(rest[0] as string, group));
+      else context.stdout(renderOverview(commands));
       return 0;
     }
-    const command = findCommand(first);
-    if (command === undefined) {
+    const resolved = resolveCommand(argv);
+    if (resolved === undefined) {
+      const group = commandGroup(first);
+      if (group.length === 0) {
+        throw new CliError(
+          `unknown command ${JSON.stringify(first)}`,
+          `the commands are ${topLevelWords().join(", ")}; run \`skiff --help\``,
+        );
+      }
+      const verb = rest[0];
+      if (verb === undefined || verb === "--help" || verb === "-h") {
+        context.stdout(renderGroupHelp(first, group));
+        return 0;
+      }
+      const verbs = group.map((c) => c.name.slice(first.length + 1)).join(", ");
       throw new CliError(
-        `unknown command ${JSON.stringify(first)}`,
-        `the commands are ${commands.map((c) => c.name).join(", ")}; run \`skiff --help\``,
+        `unknown command ${JSON.stringify(`${first} ${verb}`)}`,
+        `the ${first} commands are ${verbs}; run \`skiff ${first} --help\``,
       );
     }
-    const { values, positionals } = parseCommandArgs(command, rest);
+    const { command, args } = resolved;
+    const { values, positionals } = parseCommandArgs(command, args);
     if (values.help) {
       context.stdout(renderCommandHelp(command));
       return 0;

@@ -23,6 +23,7 @@ describe("function config", () => {
       allowedHosts: [],
       triggers: { crons: [] },
       async: { maxAttempts: 3, maxEventAgeSeconds: 21_600, minBackoffMs: 60_000 },
+      bindings: [],
     });
   });
 

@@ -71,6 +71,28 @@ export const functionConfigInputSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  /** Capabilities given to the version (DESIGN §1 "binding"): what it may reach besides its vars and secrets. */
+  bindings: z
+    .array(
+      z.discriminatedUnion("type", [
+        z.strictObject({
+          type: z.literal("bucket"),
+          name: z.string().refine(isValidBindingName, { message: `binding ${BINDING_NAME_RULE}` }),
+          bucket: z.string().min(3).max(63),
+          access: z.enum(["read", "read-write"]).optional(),
+        }),
+        z.strictObject({
+          type: z.literal("kv"),
+          name: z.string().refine(isValidBindingName, { message: `binding ${BINDING_NAME_RULE}` }),
+          namespace: z.string().min(1).max(63),
+        }),
+      ]),
+    )
+    .max(LIMITS.bindings)
+    .refine((list) => new Set(list.map((b) => b.name)).size === list.length, {
+      message: "binding names must be unique",
+    })
+    .optional(),
   /** Asynchronous delivery (DESIGN §6): these names, so clients and docs agree. */
   async: z
     .strictObject({
@@ -95,7 +117,25 @@ export interface FunctionConfig {
   allowedHosts: string[];
   triggers: { crons: CronTrigger[] };
   async: AsyncConfig;
+  bindings: Binding[];
 }
+
+/** A bucket the version may read (or read and write) as `env.NAME`, with the R2 Workers API. */
+export interface BucketBinding {
+  type: "bucket";
+  name: string;
+  bucket: string;
+  access: "read" | "read-write";
+}
+
+/** A KV namespace the version may use as `env.NAME`, with the Workers KV API. */
+export interface KvBinding {
+  type: "kv";
+  name: string;
+  namespace: string;
+}
+
+export type Binding = BucketBinding | KvBinding;
 
 /** One cron trigger as stored: the expression as the user wrote it and its policies. */
 export interface CronTrigger {
@@ -135,6 +175,9 @@ export function resolveFunctionConfig(input: FunctionConfigInput = {}): Function
         };
       }),
     },
+    bindings: (input.bindings ?? []).map((binding) =>
+      binding.type === "bucket" ? { ...binding, access: binding.access ?? "read-write" } : { ...binding },
+    ),
     async: {
       maxAttempts: input.async?.maxAttempts ?? LIMITS.asyncMaxAttempts.default,
       maxEventAgeSeconds: input.async?.maxEventAgeSeconds ?? LIMITS.asyncMaxEventAgeSeconds.default,

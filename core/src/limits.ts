@@ -10,6 +10,8 @@ export const LIMITS = {
   /** Code size per version, bytes. */
   codeBytes: 10 * 1024 * 1024,
   envVarBytes: 5 * 1024,
+  /** Bindings per version. */
+  bindings: 64,
   /** Cron triggers per function. */
   cronTriggers: 20,
   /** Deliveries of an async event before it is dead-lettered (DESIGN §6). */
@@ -18,6 +20,8 @@ export const LIMITS = {
   asyncMaxEventAgeSeconds: { default: 21_600, min: 60, max: 21_600 },
   /** First retry delay; doubles per attempt, with jitter. */
   asyncMinBackoffMs: { default: 60_000, min: 0, max: 3_600_000 },
+  /** One stored object (buckets), bytes. */
+  objectBytes: 100 * 1024 * 1024,
   /** Async event payload (DESIGN §5). */
   asyncPayloadBytes: 256 * 1024,
   envVarCount: 128,

@@ -28,6 +28,8 @@ export interface GatewayDeps {
   newId: () => string;
   baseDomain: string;
   requestBodyBytes: number;
+  /** Largest bucket object an upload may store. */
+  maxObjectBytes: number;
   adminToken: string | undefined;
   /** Absent in gateway unit tests that need no async delivery or cron. */
   scheduler: SchedulerPort | undefined;

@@ -11,6 +11,8 @@ import { createErrorHandler, notFoundHandler } from "./error-handler.js";
 import { InvocationWriter } from "./invocation-writer.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { RoutingTable } from "./routing-table.js";
+import { gatewayRequestPath } from "./s3/request-target.js";
+import { s3Api } from "./s3/s3-api.js";
 
 export interface GatewayOptions {
   storage: Storage;
@@ -26,6 +28,8 @@ export interface GatewayOptions {
   baseDomain?: string;
   /** Largest request body a function receives. Default `LIMITS.requestBodyBytes`. */
   requestBodyBytes?: number;
+  /** Largest bucket object an upload may store, counted while it streams in. Default `LIMITS.objectBytes`. */
+  maxObjectBytes?: number;
   /** Invocation records kept per function. Default 1000. */
   invocationRetention?: number;
   /** Cron triggers and async delivery; without it, `?async=1` and the trigger routes answer 503. */
@@ -71,16 +75,19 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     newId: options.newId ?? newId,
     baseDomain: options.baseDomain ?? "localhost",
     requestBodyBytes: options.requestBodyBytes ?? LIMITS.requestBodyBytes,
+    maxObjectBytes: options.maxObjectBytes ?? LIMITS.objectBytes,
     adminToken: options.adminToken || undefined,
     scheduler: options.scheduler,
   };
 
-  const app = new Hono();
+  // The raw path for /s3 requests: S3 keys may hold "." and ".." segments that URL parsing would resolve away.
+  const app = new Hono({ getPath: gatewayRequestPath });
   app.onError(createErrorHandler(logger));
   app.notFound(notFoundHandler);
   // First, so that a function's host owns every path on it, /healthz and /api included.
   app.use("*", dataPlane(deps));
   app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.route("/s3", s3Api(deps));
   app.route("/api/v1", adminApi(deps));
 
   return {

@@ -17,6 +17,11 @@ export async function readJsonBody(
   if (bytes === null || bytes.byteLength === 0) {
     throw new SkiffError("INVALID_JSON", "the request body is empty: send a JSON object");
   }
+  return parseJsonBytes(bytes);
+}
+
+/** Parses UTF-8 JSON bytes, answering INVALID_JSON for anything else. */
+export function parseJsonBytes(bytes: Uint8Array): unknown {
   let text: string;
   try {
     text = utf8.decode(bytes);

@@ -7,12 +7,14 @@ export {
   slotFor,
 } from "./supervisor/supervisor.js";
 export type {
+  BindingCall,
+  BindingHost,
   CheckResult,
   CodeLoader,
   InvokeOptions,
+  NotificationChain,
   Runtime,
   StreamingResponse,
   VersionSpec,
 } from "./types.js";
 export { validateAllowedHosts } from "./worker/egress/allow-list.js";
-export { type HostCallHandlers, type InvocationMeta, Sandbox } from "./worker/sandbox.js";

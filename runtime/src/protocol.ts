@@ -2,7 +2,7 @@
 // with the "advanced" serialization so that bodies travel as bytes.
 import type { CodeBundle, HeaderList, InvocationEvent, InvocationResult } from "@skiff/core";
 import type { EgressPolicy } from "./fetch-types.js";
-import type { CheckResult, VersionSpec } from "./types.js";
+import type { CheckResult, NotificationChain, VersionSpec } from "./types.js";
 
 export type ToWorker =
   | {
@@ -18,6 +18,8 @@ export type ToWorker =
   | { type: "chunk-ack"; id: string }
   | { type: "check"; id: string; bundle: CodeBundle }
   | { type: "evict"; versionId: string }
+  /** The answer to a binding call the worker forwarded. */
+  | { type: "binding-result"; id: string; callId: number; ok: boolean; value: unknown }
   /** The operator's egress policy changed (e.g. the platform's listening address became known). */
   | { type: "egress"; policy: EgressPolicy };
 
@@ -36,4 +38,17 @@ export type FromWorker =
   | { type: "end"; id: string; error?: string }
   | { type: "result"; id: string; result: InvocationResult }
   | { type: "need-code"; id: string }
+  /**
+   * Tenant code called a binding (`env.UPLOADS.put(…)`): served by the main process, which owns storage and checks
+   * the call against the version's bindings again.
+   */
+  | {
+      type: "binding-call";
+      id: string;
+      callId: number;
+      binding: string;
+      op: string;
+      args: unknown;
+      chain?: NotificationChain;
+    }
   | { type: "checked"; id: string; result: CheckResult };

@@ -1,5 +1,12 @@
 // The runtime contract: what the gateway and scheduler call to run tenant code.
-import type { CodeBundle, FunctionConfig, HeaderList, InvocationEvent, InvocationResult } from "@skiff/core";
+import type {
+  Binding,
+  CodeBundle,
+  FunctionConfig,
+  HeaderList,
+  InvocationEvent,
+  InvocationResult,
+} from "@skiff/core";
 
 /** Everything the runtime needs to know about a version, minus its code (fetched once per worker on demand). */
 export interface VersionSpec {
@@ -59,6 +66,25 @@ export interface Runtime {
   evict(versionId: string): void;
   close(): Promise<void>;
 }
+
+/** The chain of notified writes an invocation belongs to (recursion guard for storage notifications). */
+export interface NotificationChain {
+  id: string;
+  hops: number;
+}
+
+/** A binding call from tenant code, checked against the version's bindings, for the main process to serve. */
+export interface BindingCall {
+  version: VersionSpec;
+  binding: Binding;
+  op: string;
+  /** Untrusted data from the isolate: validate every field. */
+  args: unknown;
+  chain?: NotificationChain;
+}
+
+/** Serves binding calls (buckets, KV) in the main process, which owns storage. Resolves plain, copyable data. */
+export type BindingHost = (call: BindingCall) => Promise<unknown>;
 
 /** Where the supervisor gets a version's code the first time a worker needs it. */
 export type CodeLoader = (version: VersionSpec) => Promise<CodeBundle>;

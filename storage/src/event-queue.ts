@@ -28,6 +28,12 @@ type InsertParams = [
   availableAt: number,
 ];
 
+/**
+ * How long a delivered event's idempotency key still makes a resend a duplicate (counted from the event's
+ * creation): a producer retrying after a lost acknowledgement does so within this window.
+ */
+export const DELIVERED_KEY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
 export class SqliteEventQueue implements EventQueue {
   private readonly functions: FunctionLookup;
   private readonly existingKey: Statement<[number, string, number, string], { id: string }>;
@@ -36,6 +42,10 @@ export class SqliteEventQueue implements EventQueue {
   private readonly setLease: Statement<[string, number, string]>;
   private readonly extend: Statement<[number, string, string]>;
   private readonly remove: Statement<[string, string]>;
+  private readonly rememberKey: Statement<[string, string]>;
+  private readonly deliveredKey: Statement<[number, string, number], { id: string }>;
+  private readonly forgetOldKeys: Statement<[number]>;
+  private readonly completeTransaction: (id: string, owner: string) => void;
   private readonly release: Statement<[number, string, string, string]>;
   private readonly releaseDeferred: Statement<[number, string, string]>;
   private readonly copyToDeadLetters: Statement<[number, string, string | null, string, string]>;
@@ -70,6 +80,13 @@ export class SqliteEventQueue implements EventQueue {
     private readonly newId: () => string = randomId,
   ) {
     this.functions = new FunctionLookup(db);
+    this.rememberKey = db.prepare(`
+      INSERT OR IGNORE INTO delivered_keys (function_id, idempotency_key, event_id, created_at)
+      SELECT function_id, idempotency_key, id, created_at FROM events
+      WHERE id = ? AND lease_owner = ? AND idempotency_key IS NOT NULL`);
+    this.deliveredKey = db.prepare(`
+      SELECT event_id AS id FROM delivered_keys WHERE function_id = ? AND idempotency_key = ? AND created_at > ?`);
+    this.forgetOldKeys = db.prepare("DELETE FROM delivered_keys WHERE created_at <= ?");
     this.existingKey = db.prepare(`
       SELECT id FROM events WHERE function_id = ? AND idempotency_key = ?
       UNION ALL
@@ -127,8 +144,11 @@ export class SqliteEventQueue implements EventQueue {
       const functionId = this.functions.require(input.tenant, input.functionName);
       const key = input.idempotencyKey ?? null;
       if (key !== null) {
-        const existing = this.existingKey.get(functionId, key, functionId, key);
+        const existing =
+          this.existingKey.get(functionId, key, functionId, key) ??
+          this.deliveredKey.get(functionId, key, now - DELIVERED_KEY_WINDOW_MS);
         if (existing !== undefined) return { id: existing.id, duplicate: true };
+        this.forgetOldKeys.run(now - DELIVERED_KEY_WINDOW_MS);
       }
       const id = this.newId();
       this.insert.run(
@@ -143,6 +163,11 @@ export class SqliteEventQueue implements EventQueue {
       );
       return { id, duplicate: false };
     });
+    const complete = db.transaction((id: string, owner: string) => {
+      this.rememberKey.run(id, owner);
+      this.remove.run(id, owner);
+    });
+    this.completeTransaction = (id, owner) => complete.immediate(id, owner);
     // IMMEDIATE: the key check and the insert happen under one write lock, so two producers can not both insert.
     this.enqueueTransaction = (...args) => enqueue.immediate(...args);
 
@@ -195,7 +220,7 @@ export class SqliteEventQueue implements EventQueue {
   }
 
   async complete(id: string, owner: string): Promise<void> {
-    this.remove.run(id, owner);
+    this.completeTransaction(id, owner);
   }
 
   async retry(id: string, owner: string, availableAt: number, error: string): Promise<void> {

@@ -143,7 +143,7 @@ export function describeSchedulerStorage(current: () => Storage, share?: ShareSt
       expect((await storage.events.lease(T + 5_000, 10, "a", LEASE)).map((e) => e.id)).toEqual([later]);
     });
 
-    it("does not store a repeated idempotency key of a function, until the event is delivered", async () => {
+    it("does not store a repeated idempotency key of a function, for 24 h after its event was created", async () => {
       const first = await storage.events.enqueue(input({ idempotencyKey: "order-7", payload: { v: 1 } }), T);
       const again = await storage.events.enqueue(
         input({ idempotencyKey: "order-7", payload: { v: 2 } }),
@@ -170,13 +170,21 @@ export function describeSchedulerStorage(current: () => Storage, share?: ShareSt
       expect(leased).toHaveLength(5);
       const stored = leased.find((event) => event.id === first.id);
       expect(stored).toMatchObject({ payload: { v: 1 }, idempotencyKey: "order-7", createdAt: T });
-      // Still a duplicate while leased; a new event once delivered.
+      // Still a duplicate while leased, and after delivery (a producer resending after a lost 202).
       expect(await storage.events.enqueue(input({ idempotencyKey: "order-7" }), T + 2)).toEqual({
         id: first.id,
         duplicate: true,
       });
       await storage.events.complete(first.id, "a");
-      const fresh = await storage.events.enqueue(input({ idempotencyKey: "order-7" }), T + 3);
+      expect(await storage.events.enqueue(input({ idempotencyKey: "order-7" }), T + 3)).toEqual({
+        id: first.id,
+        duplicate: true,
+      });
+      // A new event once the window has passed.
+      const fresh = await storage.events.enqueue(
+        input({ idempotencyKey: "order-7" }),
+        T + 24 * 3_600_000 + 1,
+      );
       expect(fresh.duplicate).toBe(false);
       expect(fresh.id).not.toBe(first.id);
     });

@@ -38,31 +38,53 @@ export class SecretCipher {
   }
 
   seal(value: string, owner: SecretOwner): SealedSecret {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", this.#key, iv, { authTagLength: 16 });
-    cipher.setAAD(aad(owner));
-    const ciphertext = Buffer.concat([cipher.update(value, "utf8"), cipher.final()]);
-    return { ciphertext, iv, tag: cipher.getAuthTag(), keyId: this.keyId };
+    return this.sealWith(value, aad(owner));
   }
 
   /** Throws INTERNAL_ERROR if the key differs or the row was altered or moved; the message names no value. */
   open(sealed: SealedSecret, owner: SecretOwner): string {
+    return this.openWith(sealed, aad(owner), `secret ${owner.name}`);
+  }
+
+  /**
+   * Seals a value that is not a function secret (an S3 secret access key) under its own authenticated data.
+   * `binding` must start with a purpose tag other than `skiff-secret-v1`, so no ciphertext opens in the other
+   * table, and name the row (e.g. `skiff-s3-credential-v1\0<tenant id>\0<access key id>`).
+   */
+  sealBound(value: string, binding: string): SealedSecret {
+    return this.sealWith(value, Buffer.from(binding, "utf8"));
+  }
+
+  /** Opens what `sealBound` sealed with the same `binding`; `what` names it in errors. */
+  openBound(sealed: SealedSecret, binding: string, what: string): string {
+    return this.openWith(sealed, Buffer.from(binding, "utf8"), what);
+  }
+
+  private sealWith(value: string, additionalData: Buffer): SealedSecret {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", this.#key, iv, { authTagLength: 16 });
+    cipher.setAAD(additionalData);
+    const ciphertext = Buffer.concat([cipher.update(value, "utf8"), cipher.final()]);
+    return { ciphertext, iv, tag: cipher.getAuthTag(), keyId: this.keyId };
+  }
+
+  private openWith(sealed: SealedSecret, additionalData: Buffer, what: string): string {
     if (sealed.keyId !== this.keyId) {
       throw new SkiffError(
         "INTERNAL_ERROR",
-        `secret ${owner.name} was sealed with another master key (key id ${sealed.keyId}, this one is ${this.keyId}): ` +
+        `${what} was sealed with another master key (key id ${sealed.keyId}, this one is ${this.keyId}): ` +
           "start Skiff with the SKIFF_MASTER_KEY or master.key used when it was stored",
       );
     }
     try {
       const decipher = createDecipheriv("aes-256-gcm", this.#key, sealed.iv, { authTagLength: 16 });
-      decipher.setAAD(aad(owner));
+      decipher.setAAD(additionalData);
       decipher.setAuthTag(sealed.tag);
       return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]).toString("utf8");
     } catch (error) {
       throw new SkiffError(
         "INTERNAL_ERROR",
-        `secret ${owner.name} failed its integrity check: the stored row was altered or copied from elsewhere`,
+        `${what} failed its integrity check: the stored row was altered or copied from elsewhere`,
         { cause: error },
       );
     }

@@ -66,10 +66,18 @@ describe("openStorage", () => {
         .all();
       expect(tables.map((t) => t.name).sort()).toEqual([
         "api_keys",
+        "buckets",
         "dead_letters",
+        "delivered_keys",
         "events",
         "functions",
         "invocations",
+        "kv_entries",
+        "kv_namespaces",
+        "multipart_parts",
+        "multipart_uploads",
+        "objects",
+        "s3_credentials",
         "schema_migrations",
         "secrets",
         "tenants",
@@ -155,6 +163,7 @@ describe("openStorage", () => {
           allowedHosts: [],
           triggers: { crons: [] },
           async: { maxAttempts: 3, maxEventAgeSeconds: 21_600, minBackoffMs: 60_000 },
+          bindings: [],
         },
         createdAt: 1,
       });

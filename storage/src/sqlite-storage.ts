@@ -4,14 +4,23 @@ import { join } from "node:path";
 import type { Database } from "better-sqlite3";
 import { SqliteApiKeyRepository } from "./api-key-repository.js";
 import { FileBlobStore } from "./blob-store.js";
+import { BucketLookup } from "./bucket-lookup.js";
+import { SqliteBucketRepository } from "./bucket-repository.js";
 import { openDatabase } from "./database.js";
 import { SqliteDeadLetterRepository } from "./dead-letter-repository.js";
 import { SqliteEventQueue } from "./event-queue.js";
 import { SqliteFunctionRepository } from "./function-repository.js";
 import { SqliteInvocationRepository } from "./invocation-repository.js";
+import { SqliteKvStore } from "./kv-store.js";
 import { loadMasterKey } from "./master-key.js";
 import { migrate } from "./migrate.js";
 import { MIGRATIONS } from "./migrations/index.js";
+import { SqliteMultipartStore } from "./multipart-store.js";
+import { ObjectFiles } from "./object-files.js";
+import { ObjectGarbage } from "./object-garbage.js";
+import { ObjectNotifier } from "./object-notifier.js";
+import { SqliteObjectStore } from "./object-store.js";
+import { SqliteS3CredentialRepository } from "./s3-credential-repository.js";
 import { SecretCipher } from "./secret-cipher.js";
 import { SqliteSecretRepository } from "./secret-repository.js";
 import { SecretTable } from "./secret-table.js";
@@ -20,7 +29,7 @@ import { SqliteTriggerRunRepository } from "./trigger-run-repository.js";
 import type { Storage } from "./types.js";
 
 export interface StorageOptions {
-  /** Created with mode 0700 if absent; holds `skiff.db`, `blobs/` and, unless `masterKey` is given, `master.key`. */
+  /** Created with mode 0700 if absent; holds `skiff.db`, `blobs/`, `objects/` and, unless `masterKey` is given, `master.key`. */
   dataDir: string;
   /**
    * The key that seals secrets (the value of SKIFF_MASTER_KEY): 32 bytes as 64 hex digits or base64. Absent:
@@ -41,6 +50,13 @@ export class SqliteStorage implements Storage {
   readonly events: SqliteEventQueue;
   readonly deadLetters: SqliteDeadLetterRepository;
   readonly triggerRuns: SqliteTriggerRunRepository;
+  readonly buckets: SqliteBucketRepository;
+  readonly objects: SqliteObjectStore;
+  readonly multipart: SqliteMultipartStore;
+  readonly kv: SqliteKvStore;
+  readonly s3Credentials: SqliteS3CredentialRepository;
+  /** Deletes object files nothing points at; `sweep` also finds those a crash or a cascade left behind. */
+  readonly objectGarbage: ObjectGarbage;
 
   /** Expects a database already migrated; use `openStorage`. */
   constructor(
@@ -48,6 +64,7 @@ export class SqliteStorage implements Storage {
     blobs: FileBlobStore,
     cipher: SecretCipher,
     now: () => number,
+    objectFiles: ObjectFiles,
   ) {
     this.blobs = blobs;
     this.tenants = new SqliteTenantRepository(db, now);
@@ -60,6 +77,20 @@ export class SqliteStorage implements Storage {
     this.events = new SqliteEventQueue(db);
     this.deadLetters = new SqliteDeadLetterRepository(db);
     this.triggerRuns = new SqliteTriggerRunRepository(db);
+    // Object writes take their time from the WriteContext their caller gives.
+    const buckets = new BucketLookup(db);
+    this.objectGarbage = new ObjectGarbage(db, objectFiles);
+    this.buckets = new SqliteBucketRepository(db, buckets, objectFiles, this.objectGarbage);
+    this.objects = new SqliteObjectStore(
+      db,
+      objectFiles,
+      buckets,
+      new ObjectNotifier(db),
+      this.objectGarbage,
+    );
+    this.multipart = new SqliteMultipartStore(db, objectFiles, buckets, this.objects, now);
+    this.kv = new SqliteKvStore(db);
+    this.s3Credentials = new SqliteS3CredentialRepository(db, cipher, now);
   }
 
   async close(): Promise<void> {
@@ -79,6 +110,7 @@ export async function openStorage(options: StorageOptions): Promise<SqliteStorag
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const blobDir = join(options.dataDir, "blobs");
   await mkdir(blobDir, { recursive: true, mode: 0o700 });
+  const objectFiles = await ObjectFiles.open(join(options.dataDir, "objects"));
   const cipher = new SecretCipher(await loadMasterKey(options.dataDir, options.masterKey));
   const db = openDatabase(join(options.dataDir, "skiff.db"));
   try {
@@ -87,5 +119,5 @@ export async function openStorage(options: StorageOptions): Promise<SqliteStorag
     db.close();
     throw error;
   }
-  return new SqliteStorage(db, new FileBlobStore(blobDir), cipher, now);
+  return new SqliteStorage(db, new FileBlobStore(blobDir), cipher, now, objectFiles);
 }

@@ -7,6 +7,7 @@ import {
   sha256Hex,
 } from "@skiff/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describeObjectStorage } from "./objects.case.js";
 import { describeSchedulerStorage, type ShareStorage } from "./scheduler-storage.case.js";
 import type { Storage } from "./types.js";
 
@@ -665,6 +666,10 @@ export function runStorageConformance(
 
     describe("scheduler", () => {
       describeSchedulerStorage(() => storage, share);
+    });
+
+    describe("buckets, objects, KV and S3 credentials", () => {
+      describeObjectStorage(() => storage);
     });
   });
 }

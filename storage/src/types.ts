@@ -232,8 +232,8 @@ export interface DeadLetter {
 export interface EventQueue {
   /**
    * Throws `TENANT_NOT_FOUND` / `FUNCTION_NOT_FOUND`, `INVALID_REQUEST` for a payload that is not JSON.
-   * `duplicate` is true (and `id` the stored event's) for a key held by an event still queued or dead-lettered;
-   * once the event is delivered (or its dead letter deleted) the key is free again.
+   * `duplicate` is true (and `id` the stored event's) for a key held by an event still queued or dead-lettered,
+   * or delivered less than 24 h after it was created (`DELIVERED_KEY_WINDOW_MS`); a deleted dead letter frees it.
    */
   enqueue(input: EnqueueInput, now: number): Promise<{ id: string; duplicate: boolean }>;
   /**
@@ -341,6 +341,238 @@ export interface TriggerRunRepository {
   lastScheduled(tenant: string, functionName: string, triggerKey: string): Promise<number | undefined>;
 }
 
+/** A bucket of objects owned by one tenant. Names follow S3's rules (3–63 of a-z, 0-9, '.', '-'). */
+export interface Bucket {
+  tenant: string;
+  name: string;
+  createdAt: number;
+}
+
+export interface ObjectInfo {
+  bucket: string;
+  /** Any UTF-8 string of 1–1024 bytes; never a filesystem path. */
+  key: string;
+  size: number;
+  /** MD5 hex of the content (S3's ETag, unquoted); for multipart objects `<md5 of part md5s>-<parts>`. */
+  etag: string;
+  sha256: string;
+  contentType: string | null;
+  /** User metadata (S3 `x-amz-meta-*`), lowercase names. */
+  metadata: Record<string, string>;
+  lastModified: number;
+}
+
+/** Which writes notify a function (DESIGN: storage-notification triggers). */
+export interface NotificationRule {
+  events: Array<"object-create" | "object-delete">;
+  prefix?: string;
+  suffix?: string;
+  function: string;
+  /** Messages per invocation for Workers `queue()` consumers (1–100, default 10). */
+  batchSize?: number;
+  /** Longest a message waits for its batch to fill, ms (0–60000, default 1000). */
+  maxWaitMs?: number;
+  /** Let a function that writes into the bucket that triggers it run past 16 hops of one chain. */
+  allowRecursion?: boolean;
+}
+
+/** What a write was, for notifications: S3's event names and R2's actions come from it. */
+export type ObjectAction = "PutObject" | "CopyObject" | "CompleteMultipartUpload" | "DeleteObject";
+
+export interface WriteContext {
+  now: number;
+  action: ObjectAction;
+  /** For CopyObject: the source, for R2's `copySource`. */
+  copySource?: { bucket: string; key: string };
+  /**
+   * The notification chain this write belongs to (a function writing through its binding continues the chain of
+   * the event that invoked it): `hops` is how many notified writes led here. Absent: a fresh chain (an upload).
+   */
+  chain?: { id: string; hops: number };
+}
+
+export interface PutObjectInput {
+  /** The body as it arrives; counted while streaming and refused past `maxBytes` before it is stored. */
+  body: AsyncIterable<Uint8Array> | Uint8Array;
+  contentType?: string;
+  metadata?: Record<string, string>;
+  maxBytes: number;
+}
+
+export interface ListObjectsInput {
+  prefix?: string;
+  delimiter?: string;
+  /**
+   * Keys strictly after this one (S3 continuation token / start-after, R2 cursor). With a delimiter, an `after`
+   * that is itself a common prefix (as `nextAfter` can be) also skips every key rolled up into it.
+   */
+  after?: string;
+  /** 1–1000, default 1000. */
+  limit?: number;
+}
+
+export interface ListObjectsResult {
+  objects: ObjectInfo[];
+  /** With a delimiter: the rolled-up prefixes. */
+  commonPrefixes: string[];
+  truncated: boolean;
+  /** Pass as `after` to continue. */
+  nextAfter?: string;
+}
+
+export interface BucketRepository {
+  /** Throws `CONFLICT` if the tenant has it already, `INVALID_NAME` for a bad name. */
+  create(tenant: string, name: string, now: number): Promise<Bucket>;
+  list(tenant: string): Promise<Bucket[]>;
+  get(tenant: string, name: string): Promise<Bucket | undefined>;
+  /** Throws `CONFLICT` while it holds objects, unless `force` (then its objects go too). `NOT_FOUND`. */
+  delete(tenant: string, name: string, options?: { force?: boolean }): Promise<void>;
+  /** Replaces the bucket's notification rules; each target function must exist in the tenant. */
+  setNotifications(tenant: string, bucket: string, rules: NotificationRule[]): Promise<void>;
+  getNotifications(tenant: string, bucket: string): Promise<NotificationRule[]>;
+}
+
+/**
+ * Objects in buckets: bytes in content-addressed files (temp write, fsync, rename), metadata in SQLite. A write
+ * commits its metadata row and the events of every matching notification rule in ONE transaction, after the
+ * file is durable: a stored object never misses its notification, and a failed write never notifies.
+ *
+ * Every method (multipart ones too) throws `TENANT_NOT_FOUND` for an unknown tenant and `NOT_FOUND` for an
+ * unknown bucket; errors with an S3 equivalent carry it as `details.s3` (NoSuchBucket, NoSuchKey, NoSuchUpload,
+ * InvalidRange, InvalidPart, InvalidPartOrder, EntityTooLarge, KeyTooLongError, MetadataTooLarge,
+ * BucketNotEmpty, …).
+ */
+export interface ObjectStore {
+  /**
+   * Throws `NOT_FOUND` (bucket), `PAYLOAD_TOO_LARGE`, `INVALID_REQUEST` (key). `context.action` is what the
+   * notification says (PutObject, or CopyObject / CompleteMultipartUpload for a copy made by the caller).
+   */
+  put(
+    tenant: string,
+    bucket: string,
+    key: string,
+    input: PutObjectInput,
+    context: WriteContext,
+  ): Promise<ObjectInfo>;
+  head(tenant: string, bucket: string, key: string): Promise<ObjectInfo | undefined>;
+  /**
+   * The object and its bytes, whole or a byte range [start, end] inclusive (an end past the object is cut to its
+   * last byte; a start past it throws `INVALID_REQUEST`, details.s3 InvalidRange). The body holds an open file:
+   * consume it, or stop it (`return()`, as `for await … break` and ReadableStream.cancel do).
+   */
+  get(
+    tenant: string,
+    bucket: string,
+    key: string,
+    range?: { start: number; end: number },
+  ): Promise<{ info: ObjectInfo; body: AsyncIterable<Uint8Array> } | undefined>;
+  /** True if it existed. Notifies `object-delete` rules (as DeleteObject) only when it existed. */
+  delete(tenant: string, bucket: string, key: string, context: WriteContext): Promise<boolean>;
+  /** Notifies as CopyObject with `from` as the copy source. Throws `NOT_FOUND` (NoSuchKey) for a missing source. */
+  copy(
+    tenant: string,
+    from: { bucket: string; key: string },
+    to: { bucket: string; key: string },
+    context: WriteContext,
+  ): Promise<ObjectInfo>;
+  list(tenant: string, bucket: string, input?: ListObjectsInput): Promise<ListObjectsResult>;
+}
+
+export interface MultipartUpload {
+  uploadId: string;
+  bucket: string;
+  key: string;
+  initiatedAt: number;
+}
+
+export interface MultipartStore {
+  create(
+    tenant: string,
+    bucket: string,
+    key: string,
+    options: { contentType?: string; metadata?: Record<string, string> },
+    now: number,
+  ): Promise<MultipartUpload>;
+  /** Parts 1–10000; a part's etag is its MD5 hex. Throws `NOT_FOUND` (NoSuchUpload). */
+  uploadPart(
+    tenant: string,
+    bucket: string,
+    uploadId: string,
+    partNumber: number,
+    body: AsyncIterable<Uint8Array> | Uint8Array,
+    maxBytes: number,
+  ): Promise<{ etag: string; size: number }>;
+  /**
+   * Joins the listed parts (ascending, etags must match; parts left out are discarded) into the object; notifies
+   * as CompleteMultipartUpload whatever `context.action` says.
+   */
+  complete(
+    tenant: string,
+    bucket: string,
+    uploadId: string,
+    parts: Array<{ partNumber: number; etag: string }>,
+    context: WriteContext,
+  ): Promise<ObjectInfo>;
+  /** Throws `NOT_FOUND` (NoSuchUpload). */
+  abort(tenant: string, bucket: string, uploadId: string): Promise<void>;
+}
+
+/** Workers KV: namespaces per tenant, string keys up to 512 bytes, values up to 25 MB, optional expiry. */
+export interface KvEntry {
+  key: string;
+  value: Uint8Array;
+  metadata: unknown;
+  /** Epoch seconds, or null. */
+  expiration: number | null;
+}
+
+/**
+ * Every method but `createNamespace` / `listNamespaces` throws `NOT_FOUND` for an unknown namespace (namespaces
+ * are created explicitly), and all throw `TENANT_NOT_FOUND` for an unknown tenant.
+ */
+export interface KvStore {
+  createNamespace(tenant: string, namespace: string, now: number): Promise<void>;
+  listNamespaces(tenant: string): Promise<string[]>;
+  /** Throws `NOT_FOUND`; deletes its keys. */
+  deleteNamespace(tenant: string, namespace: string): Promise<void>;
+  /** Expired entries are never returned (`now` decides). */
+  get(tenant: string, namespace: string, key: string, now: number): Promise<KvEntry | undefined>;
+  put(
+    tenant: string,
+    namespace: string,
+    key: string,
+    value: Uint8Array,
+    options: { expiration?: number; metadata?: unknown },
+    now: number,
+  ): Promise<void>;
+  delete(tenant: string, namespace: string, key: string): Promise<void>;
+  list(
+    tenant: string,
+    namespace: string,
+    options: { prefix?: string; cursor?: string; limit?: number },
+    now: number,
+  ): Promise<{
+    keys: Array<{ name: string; expiration: number | null; metadata: unknown }>;
+    cursor?: string;
+    complete: boolean;
+  }>;
+}
+
+/** S3 access keys: the secret is encrypted at rest like function secrets, and shown once. */
+export interface S3Credential {
+  accessKeyId: string;
+  tenant: string;
+  createdAt: number;
+}
+
+export interface S3CredentialRepository {
+  create(tenant: string, now: number): Promise<{ accessKeyId: string; secretAccessKey: string }>;
+  /** The tenant and the clear secret, to verify a signature. */
+  resolve(accessKeyId: string): Promise<{ tenant: string; secretAccessKey: string } | undefined>;
+  list(tenant: string): Promise<S3Credential[]>;
+  revoke(tenant: string, accessKeyId: string): Promise<void>;
+}
+
 export interface Storage {
   readonly tenants: TenantRepository;
   readonly apiKeys: ApiKeyRepository;
@@ -351,5 +583,10 @@ export interface Storage {
   readonly events: EventQueue;
   readonly deadLetters: DeadLetterRepository;
   readonly triggerRuns: TriggerRunRepository;
+  readonly buckets: BucketRepository;
+  readonly objects: ObjectStore;
+  readonly multipart: MultipartStore;
+  readonly kv: KvStore;
+  readonly s3Credentials: S3CredentialRepository;
   close(): Promise<void>;
 }

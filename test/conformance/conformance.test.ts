@@ -2,7 +2,7 @@
 // APIs, checked against an explicit list of expected failures (expected-failures.json, as workerd's src/wpt
 // does). A case on the list that starts passing fails the run too, so the list stays true.
 import { readdir, readFile } from "node:fs/promises";
-import { type HostCallHandlers, Sandbox } from "@skiff/runtime";
+import { type HostCallHandlers, Sandbox } from "@skiff/runtime/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const CASES_DIR = new URL("./cases/", import.meta.url);

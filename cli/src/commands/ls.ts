@@ -1,6 +1,7 @@
 // `skiff ls`: the tenant's functions and the version each one serves.
 import { resolveClientSettings } from "../client-settings.js";
 import { defineCommand } from "../command.js";
+import { formatTable } from "../format-table.js";
 import { clientOptions } from "./client-options.js";
 
 export const lsCommand = defineCommand({
@@ -40,15 +41,3 @@ export const lsCommand = defineCommand({
     }
   },
 });
-
-function formatTable(header: string[], rows: string[][]): string {
-  const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? "").length)));
-  const lines = all.map((row) =>
-    row
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-      .join("  ")
-      .trimEnd(),
-  );
-  return `${lines.join("\n")}\n`;
-}

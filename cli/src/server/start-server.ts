@@ -4,8 +4,8 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createAdaptorServer } from "@hono/node-server";
-import { type CodeBundle, newApiKey, parseCodeBundle, singleModuleBundle } from "@skiff/core";
-import { createGateway, type Gateway } from "@skiff/gateway";
+import { type CodeBundle, LIMITS, newApiKey, parseCodeBundle, singleModuleBundle } from "@skiff/core";
+import { createBindingHost, createGateway, type Gateway } from "@skiff/gateway";
 import { type EgressPolicy, Supervisor } from "@skiff/runtime";
 import { Scheduler } from "@skiff/scheduler";
 import { openStorage, type Storage } from "@skiff/storage";
@@ -70,6 +70,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const { logger } = options;
     const runtime = new Supervisor({
       loadCode: (spec) => loadCode(storage, spec.codeHash),
+      // Bucket and KV bindings are served here, where storage lives; the workers only forward calls.
+      bindingHost: createBindingHost({ storage, now: Date.now, maxObjectBytes: LIMITS.objectBytes }),
       ...(options.egress === undefined ? {} : { egress: options.egress }),
       // V8 code caches survive restarts, so a cold start after one does not compile from scratch.
       workerEnv: { ...process.env, SKIFF_COMPILE_CACHE_DIR: join(options.dataDir, "compile-cache") },

@@ -4,9 +4,12 @@ import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { type AuthEnv, bearerAuth, requireTenantAccess } from "../auth.js";
 import type { GatewayDeps } from "../deps.js";
+import { bucketRoutes } from "./bucket-routes.js";
 import { deadLetterRoutes } from "./dead-letter-routes.js";
 import { functionRoutes } from "./function-routes.js";
 import { invokeRoute } from "./invoke-route.js";
+import { kvRoutes } from "./kv-routes.js";
+import { s3CredentialRoutes } from "./s3-credential-routes.js";
 import { secretRoutes } from "./secret-routes.js";
 import { tenantRoutes } from "./tenant-routes.js";
 import { triggerRoutes } from "./trigger-routes.js";
@@ -41,5 +44,8 @@ export function adminApi(deps: GatewayDeps): Hono<AuthEnv> {
   app.route("/tenants/:tenant/functions", deadLetterRoutes(deps));
   app.route("/tenants/:tenant/functions", functionRoutes(deps));
   app.route("/tenants/:tenant/functions", secretRoutes(deps));
+  app.route("/tenants/:tenant/buckets", bucketRoutes(deps));
+  app.route("/tenants/:tenant/kv", kvRoutes(deps));
+  app.route("/tenants/:tenant/s3-credentials", s3CredentialRoutes(deps));
   return app;
 }

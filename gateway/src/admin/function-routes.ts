@@ -17,6 +17,7 @@ import { encodeCodeBundle } from "../deploy/canonical-bundle.js";
 import { buildCodeBundle } from "../deploy/code-bundle-builder.js";
 import type { GatewayDeps } from "../deps.js";
 import { readJsonBody } from "../json-body.js";
+import { checkBindings } from "./binding-check.js";
 import { deployBody, invocationsQuery, parseRequest, rollbackBody } from "./schemas.js";
 import { checkedTriggers } from "./triggers.js";
 
@@ -88,6 +89,11 @@ export function functionRoutes(deps: FunctionDeps): Hono<AuthEnv> {
     const secrets = body.secrets === undefined ? {} : parseSecrets(body.secrets);
     // Stored secrets are checked against the vars by storage, in the deploy's transaction.
     assertNoVarSecretClash(config.vars, Object.keys(secrets));
+    await checkBindings(storage, tenant, config.bindings, [
+      ...Object.keys(config.vars),
+      ...Object.keys(secrets),
+      ...(await storage.secrets.list(tenant, name).catch(() => [])).map((secret) => secret.name),
+    ]);
     const bundle = await buildCodeBundle(body);
     const check = await runtime.check(bundle);
     if (!check.ok) throw compileError(check);

@@ -10,8 +10,9 @@ import {
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AuthEnv } from "../auth.js";
+import { readBody } from "../body-reader.js";
 import type { GatewayDeps } from "../deps.js";
-import { readJsonBody } from "../json-body.js";
+import { parseJsonBytes, readJsonBody } from "../json-body.js";
 import { requireScheduler } from "./scheduler-port.js";
 import { limitQuery, parseRequest } from "./schemas.js";
 import { checkedTriggers } from "./triggers.js";
@@ -88,11 +89,10 @@ export function triggerRoutes(deps: TriggerDeps): Hono<AuthEnv> {
 
   app.post("/:name/triggers/run", async (c) => {
     const { tenant, name } = target(c.req.param("tenant"), c.req.param("name"));
-    const raw =
-      c.req.header("content-length") === "0"
-        ? {}
-        : await readJsonBody(c.req.raw, SMALL_BODY_BYTES).catch(() => ({}));
-    const body = parseRequest(runBody, raw ?? {}, "run request");
+    // No body (or an empty one) fires every trigger; anything else must be a valid request.
+    const bytes = await readBody(c.req.raw, { limit: SMALL_BODY_BYTES });
+    const raw = bytes === null || bytes.byteLength === 0 ? {} : parseJsonBytes(bytes);
+    const body = parseRequest(runBody, raw, "run request");
     await activeVersion(tenant, name);
     const runs = await requireScheduler(deps.scheduler).runTrigger(tenant, name, body.cron);
     return c.json({ runs });

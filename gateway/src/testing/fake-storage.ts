@@ -16,6 +16,7 @@ import type {
   ApiKeyRepository,
   ApiKeyRole,
   BlobStore,
+  BucketRepository,
   DeadLetterRepository,
   DeployInput,
   EventQueue,
@@ -23,6 +24,10 @@ import type {
   FunctionRepository,
   InvocationQuery,
   InvocationRepository,
+  KvStore,
+  MultipartStore,
+  ObjectStore,
+  S3CredentialRepository,
   SecretRecord,
   SecretRepository,
   Storage,
@@ -58,6 +63,11 @@ export class FakeStorage implements Storage {
   readonly events = unsupported<EventQueue>("events");
   readonly deadLetters = unsupported<DeadLetterRepository>("deadLetters");
   readonly triggerRuns = unsupported<TriggerRunRepository>("triggerRuns");
+  readonly buckets = unsupported<BucketRepository>("buckets");
+  readonly objects = unsupported<ObjectStore>("objects");
+  readonly multipart = unsupported<MultipartStore>("multipart");
+  readonly kv = unsupported<KvStore>("kv");
+  readonly s3Credentials = unsupported<S3CredentialRepository>("s3Credentials");
 
   readonly tenants: TenantRepository = {
     create: async (name) => {

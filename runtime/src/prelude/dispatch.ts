@@ -1,5 +1,6 @@
 // Runs one event against the tenant module and reduces the outcome to a fixed plain shape for the host:
 // nothing tenant-controlled crosses back except strings, numbers, bytes and JSON-safe values.
+import { type BindingDescriptor, bindingObjects } from "./bindings/index.js";
 import { console, drainLogs } from "./console.js";
 import { Request } from "./fetch/request.js";
 import { Response } from "./fetch/response.js";
@@ -45,9 +46,13 @@ let handlers: Handlers = { kind: "none" };
 let env: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /** Called once per isolate after the tenant module is evaluated. */
-export function setup(namespace: Record<string, unknown>, values: Record<string, unknown>): void {
+export function setup(
+  namespace: Record<string, unknown>,
+  values: Record<string, unknown>,
+  bindings: BindingDescriptor[] = [],
+): void {
   handlers = findHandlers(namespace);
-  env = Object.freeze({ ...values });
+  env = Object.freeze({ ...values, ...bindingObjects(bindings) });
 }
 
 function toPlainError(error: unknown): PlainError {

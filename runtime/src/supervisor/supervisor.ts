@@ -8,7 +8,7 @@ import { type CodeBundle, type InvocationEvent, type InvocationResult, newId, Sk
 import { DEFAULT_EGRESS_POLICY } from "../egress-defaults.js";
 import type { EgressPolicy } from "../fetch-types.js";
 import type { FromWorker } from "../protocol.js";
-import type { CheckResult, CodeLoader, InvokeOptions, Runtime, VersionSpec } from "../types.js";
+import type { BindingHost, CheckResult, CodeLoader, InvokeOptions, Runtime, VersionSpec } from "../types.js";
 import { AddressPolicy } from "../worker/egress/address-policy.js";
 import { ConcurrencyLimiter } from "./concurrency.js";
 import { ResponseAssembler } from "./response-assembler.js";
@@ -32,6 +32,8 @@ export interface SupervisorOptions {
   workerEnv?: NodeJS.ProcessEnv;
   /** Called for platform events worth logging (worker exits and restarts). */
   onEvent?: (event: SupervisorEvent) => void;
+  /** Serves tenant code's binding calls (buckets, KV) in this process, which owns storage. */
+  bindingHost?: BindingHost;
   /** The operator's egress policy for outbound fetch (DESIGN §7); see `configureEgress` to change it later. */
   egress?: Partial<EgressPolicy>;
 }
@@ -70,7 +72,7 @@ const HEAP_OOM = /out of memory|is_heap_oom/i;
 const WAIT_UNTIL_MS = 30_000;
 
 export class Supervisor implements Runtime {
-  readonly #options: Required<Omit<SupervisorOptions, "workerEnv" | "onEvent" | "egress">> &
+  readonly #options: Required<Omit<SupervisorOptions, "workerEnv" | "onEvent" | "egress" | "bindingHost">> &
     SupervisorOptions;
   #egress: EgressPolicy;
   /** Invocation workers in slots 0..workers-1; the compile-check worker in the last slot. */
@@ -264,6 +266,28 @@ export class Supervisor implements Runtime {
         pending.response.end("the invocation ended before its response body");
         const response = pending.response.response();
         pending.resolve(response === undefined ? message.result : { ...message.result, response });
+        return;
+      }
+      case "binding-call": {
+        const { callId } = message;
+        const answer = (ok: boolean, value: unknown) =>
+          worker.send({ type: "binding-result", id: message.id, callId, ok, value });
+        const binding = pending.version.config.bindings.find((b) => b.name === message.binding);
+        const host = this.#options.bindingHost;
+        if (binding === undefined || host === undefined) {
+          answer(false, `this function has no binding named ${message.binding}`);
+          return;
+        }
+        host({
+          version: pending.version,
+          binding,
+          op: message.op,
+          args: message.args,
+          ...(message.chain === undefined ? {} : { chain: message.chain }),
+        }).then(
+          (value) => answer(true, value),
+          (error: unknown) => answer(false, error instanceof Error ? error.message : String(error)),
+        );
         return;
       }
       case "need-code":

@@ -1,6 +1,6 @@
 // Runs tenant code in a real Sandbox inside the test process, collecting what a worker would forward:
 // the response (whole or streamed), the dispatcher's result, and host calls the test provides.
-import { type CodeBundle, type InvocationEvent, singleModuleBundle } from "@skiff/core";
+import { type Binding, type CodeBundle, type InvocationEvent, singleModuleBundle } from "@skiff/core";
 import { InvocationWatch } from "../worker/limits.js";
 import { type HostCallHandlers, Sandbox, type SandboxResult } from "../worker/sandbox.js";
 import { toResponseHead } from "../worker/sandbox-result.js";
@@ -30,9 +30,11 @@ export class SandboxHarness {
     code: string | CodeBundle,
     env: Record<string, unknown> = {},
     memoryMb = 64,
+    bindings: Binding[] = [],
   ): Promise<SandboxHarness> {
     const sandbox = new Sandbox(memoryMb);
-    await sandbox.load("test-version", typeof code === "string" ? singleModuleBundle(code) : code, env);
+    const bundle = typeof code === "string" ? singleModuleBundle(code) : code;
+    await sandbox.load("test-version", bundle, env, undefined, bindings);
     return new SandboxHarness(sandbox);
   }
 

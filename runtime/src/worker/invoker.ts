@@ -20,7 +20,15 @@ export class CodeNeeded extends Error {}
 export const WAIT_UNTIL_MS = 30_000;
 
 /** Host calls an invocation gets besides its response: outbound fetch and, later, bindings. */
-export type ExtraHostCalls = (version: VersionSpec, deadline: number) => HostCallHandlers;
+export interface HostCallContext {
+  version: VersionSpec;
+  invocationId: string;
+  event: InvocationEvent;
+  /** Epoch ms the handler must finish by. */
+  deadline: number;
+}
+
+export type ExtraHostCalls = (context: HostCallContext) => HostCallHandlers;
 
 export interface InvokerOptions {
   pool: IsolatePool<Sandbox>;
@@ -74,7 +82,13 @@ export class Invoker {
     let result: SandboxResult;
     try {
       if (cold) {
-        await sandbox.load(key, code.get(version.id) as CodeBundle, buildEnv(version), compileCache);
+        await sandbox.load(
+          key,
+          code.get(version.id) as CodeBundle,
+          buildEnv(version),
+          compileCache,
+          version.config.bindings ?? [],
+        );
         pool.add(sandbox, generation);
       }
       const deadline = started + version.config.timeoutMs;
@@ -89,7 +103,7 @@ export class Invoker {
       };
       const hostCalls = {
         ...bindingHostCalls(version, deadline),
-        ...this.#options.extraHostCalls?.(version, deadline),
+        ...this.#options.extraHostCalls?.({ version, invocationId, event, deadline }),
         ...response.handlers(),
       };
       result = await sandbox.dispatch(event, meta, hostCalls);

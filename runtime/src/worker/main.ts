@@ -1,9 +1,11 @@
 // Runtime worker entry: a child process that hosts isolates and answers the supervisor over IPC.
 // Started by the supervisor with --no-node-snapshot (isolated-vm requires it on Node 20+).
 
+import type { Binding, InvocationEvent } from "@skiff/core";
 import { DEFAULT_EGRESS_POLICY } from "../egress-defaults.js";
 import type { EgressPolicy } from "../fetch-types.js";
 import type { FromWorker, ToWorker } from "../protocol.js";
+import type { NotificationChain } from "../types.js";
 import { checkBundle } from "./check.js";
 import { CompileCache } from "./compile-cache.js";
 import { createEgressFetch, type EgressFetch, SubrequestBudget } from "./egress/index.js";
@@ -40,12 +42,61 @@ const invoker = new Invoker({
   code: new CodeCache(),
   spares,
   compileCache,
-  extraHostCalls: (version, deadline) => {
+  extraHostCalls: ({ version, deadline, invocationId, event }) => {
     const budget = new SubrequestBudget(egressPolicy.maxSubrequests);
     const allowedHosts = version.config.allowedHosts ?? [];
-    return { fetch: (args, signal) => egressFetch(args, { allowedHosts, signal, budget, deadline }) };
+    return {
+      fetch: (args, signal) => egressFetch(args, { allowedHosts, signal, budget, deadline }),
+      binding: (args, signal) =>
+        forwardBindingCall(invocationId, event, version.config.bindings, args, signal),
+    };
   },
 });
+
+/** Binding calls forwarded to the main process, by `${invocationId}:${callId}`. */
+const bindingCalls = new Map<string, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+let nextBindingCall = 1;
+
+/**
+ * Sends a binding call (`env.UPLOADS.get(…)`) to the main process, which owns storage. Only bindings the version
+ * declares are forwarded; the main process checks again.
+ */
+function forwardBindingCall(
+  invocationId: string,
+  event: InvocationEvent,
+  bindings: readonly Binding[],
+  args: unknown,
+  signal: AbortSignal,
+): Promise<unknown> {
+  const { name, op, args: opArgs } = (args ?? {}) as { name?: unknown; op?: unknown; args?: unknown };
+  if (typeof name !== "string" || typeof op !== "string")
+    return Promise.reject(new Error("invalid binding call"));
+  if (!bindings.some((binding) => binding.name === name)) {
+    return Promise.reject(new Error(`this function has no binding named ${name}`));
+  }
+  const callId = nextBindingCall++;
+  const key = `${invocationId}:${callId}`;
+  const chain = event.kind === "queue" ? (event as { chain?: NotificationChain }).chain : undefined;
+  return new Promise((resolve, reject) => {
+    bindingCalls.set(key, { resolve, reject });
+    signal.addEventListener(
+      "abort",
+      () => {
+        if (bindingCalls.delete(key)) reject(new Error("the invocation ended"));
+      },
+      { once: true },
+    );
+    send({
+      type: "binding-call",
+      id: invocationId,
+      callId,
+      binding: name,
+      op,
+      args: opArgs,
+      ...(chain === undefined ? {} : { chain }),
+    });
+  });
+}
 
 /** Chunk host calls waiting for the supervisor's acknowledgement, per invocation, oldest first. */
 const awaitingAck = new Map<string, Array<() => void>>();
@@ -106,6 +157,14 @@ process.on("message", (message: ToWorker) => {
           awaitingAck.delete(message.id);
         });
       break;
+    case "binding-result": {
+      const key = `${message.id}:${message.callId}`;
+      const call = bindingCalls.get(key);
+      bindingCalls.delete(key);
+      if (message.ok) call?.resolve(message.value);
+      else call?.reject(new Error(String(message.value)));
+      break;
+    }
     case "chunk-ack":
       awaitingAck.get(message.id)?.shift()?.();
       break;

@@ -1,6 +1,6 @@
 // One isolate running one version's module: created cold, reused warm, one invocation at a time.
 import { randomBytes } from "node:crypto";
-import type { CodeBundle, InvocationEvent } from "@skiff/core";
+import type { Binding, CodeBundle, InvocationEvent } from "@skiff/core";
 import ivm from "isolated-vm";
 import type { CompileCache } from "./compile-cache.js";
 import { ModuleGraph } from "./module-graph.js";
@@ -46,7 +46,7 @@ export class Sandbox {
   heapBytes = 0;
   #versionId: string | undefined;
   #context: ivm.Context | undefined;
-  #setup: ivm.Reference<(namespace: unknown, vars: unknown) => void> | undefined;
+  #setup: ivm.Reference<(namespace: unknown, vars: unknown, bindings: unknown) => void> | undefined;
   #dispatch: ivm.Reference<(event: unknown, meta: unknown) => Promise<unknown>> | undefined;
   #fireTimer: ivm.Reference<(id: number) => void> | undefined;
   #settleHostCall: ivm.Reference<(id: number, ok: boolean, value: unknown) => void> | undefined;
@@ -119,13 +119,19 @@ export class Sandbox {
     bundle: CodeBundle,
     env: Record<string, unknown>,
     cache?: CompileCache,
+    bindings: readonly Binding[] = [],
   ): Promise<void> {
     const context = this.#context;
     const setup = this.#setup;
     if (context === undefined || setup === undefined) throw new Error("sandbox is not prepared");
     if (this.#versionId !== undefined) throw new Error("sandbox already holds a module");
     const namespace = await new ModuleGraph(this.isolate, bundle, cache).evaluate(context);
-    await setup.apply(undefined, [namespace.derefInto(), new ivm.ExternalCopy(env).copyInto()]);
+    const descriptors = bindings.map((binding) => ({ type: binding.type, name: binding.name }));
+    await setup.apply(undefined, [
+      namespace.derefInto(),
+      new ivm.ExternalCopy(env).copyInto(),
+      new ivm.ExternalCopy(descriptors).copyInto(),
+    ]);
     setup.release();
     this.#setup = undefined;
     this.#versionId = versionId;
@@ -139,9 +145,10 @@ export class Sandbox {
     bundle: CodeBundle,
     env: Record<string, unknown>,
     cache?: CompileCache,
+    bindings: readonly Binding[] = [],
   ): Promise<void> {
     if (!this.prepared) await this.prepare();
-    await this.loadModule(versionId, bundle, env, cache);
+    await this.loadModule(versionId, bundle, env, cache, bindings);
   }
 
   /**

@@ -63,6 +63,8 @@ interface ScheduledPayload {
   cron: string;
   scheduledTime: number;
   timezone: string;
+  /** A run fired by hand: its retries stay manual in the history (and never count as missed ticks). */
+  manual?: boolean;
 }
 
 export function triggerKey(trigger: Pick<CronTrigger, "cron" | "timezone">): string {
@@ -197,7 +199,7 @@ export class CronService {
             scheduledTime: payload.scheduledTime,
             attempt: event.attempts,
             version: version.number,
-            manual: false,
+            manual: payload.manual === true,
           },
           this.#o.clock.now(),
         );
@@ -266,7 +268,7 @@ export class CronService {
         // A platform refusal (concurrency, shutdown): the run failed without the handler running.
         const outcome = isSkiffError(error) ? error.code : "crashed";
         await runs.finish(runId, outcome, clock.now());
-        await this.#retry(version, trigger, scheduledTime);
+        await this.#retry(version, trigger, scheduledTime, manual);
         return { cron: trigger.cron, scheduledTime, outcome, invocationId: null };
       }
       await runs.finish(runId, result.outcome, clock.now());
@@ -282,15 +284,21 @@ export class CronService {
           result,
         ),
       );
-      if (result.outcome !== "ok" && result.noRetry !== true)
-        await this.#retry(version, trigger, scheduledTime);
+      if (result.outcome !== "ok" && result.noRetry !== true) {
+        await this.#retry(version, trigger, scheduledTime, manual);
+      }
       return { cron: trigger.cron, scheduledTime, outcome: result.outcome, invocationId };
     } finally {
       active.running--;
     }
   }
 
-  async #retry(version: VersionSpec, trigger: CronTrigger, scheduledTime: number): Promise<void> {
+  async #retry(
+    version: VersionSpec,
+    trigger: CronTrigger,
+    scheduledTime: number,
+    manual: boolean,
+  ): Promise<void> {
     const { maxAttempts, minBackoffMs } = version.config.async;
     if (maxAttempts <= 1) return;
     const payload: ScheduledPayload = {
@@ -298,6 +306,7 @@ export class CronService {
       cron: trigger.cron,
       scheduledTime,
       timezone: trigger.timezone,
+      ...(manual ? { manual } : {}),
     };
     await this.#o.queue.enqueue(
       {

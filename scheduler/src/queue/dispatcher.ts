@@ -2,6 +2,7 @@
 // retries failures with backoff and jitter up to the function's `async.maxAttempts` and `maxEventAgeSeconds`,
 // then moves them to the dead letters. Leases expire, so a crashed process's events are delivered again.
 import {
+  type InvocationEvent,
   type InvocationRecord,
   type InvocationResult,
   isSkiffError,
@@ -119,7 +120,7 @@ export class EventDispatcher {
       if (room > 0) {
         const now = this.#o.clock.now();
         leased = await this.#o.queue.lease(now, room, this.#o.owner, this.#o.leaseMs);
-        for (const event of leased) this.#track(this.#deliver(event));
+        for (const batch of await this.#batches(leased, now)) this.#track(this.#deliver(batch));
       }
       if (this.#stopped) return;
       if (this.#again || (room > 0 && leased.length === room)) {
@@ -149,40 +150,77 @@ export class EventDispatcher {
     this.#inFlight.add(tracked);
   }
 
-  async #deliver(event: LeasedEvent): Promise<void> {
+  /**
+   * Groups leased events into deliveries: storage notifications for one function travel together, up to the
+   * rule's batch size, waiting up to its maxWaitMs for a batch to fill (DESIGN: batch size and max wait); every
+   * other event is a delivery of its own.
+   */
+  async #batches(leased: LeasedEvent[], now: number): Promise<LeasedEvent[][]> {
+    const single: LeasedEvent[][] = [];
+    const groups = new Map<string, LeasedEvent[]>();
+    for (const event of leased) {
+      if (event.kind !== "storage") {
+        single.push([event]);
+        continue;
+      }
+      const key = `${event.tenant}/${event.functionName}`;
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, [event]);
+      else group.push(event);
+    }
+    for (const group of groups.values()) {
+      const { size, maxWaitMs } = batchSettings(group[0] as LeasedEvent);
+      const oldest = Math.min(...group.map((e) => e.createdAt));
+      if (group.length < size && now - oldest < maxWaitMs) {
+        // Not full and not old enough: give it back until the window closes, without counting an attempt.
+        for (const event of group) await this.#o.queue.defer(event.id, this.#o.owner, oldest + maxWaitMs);
+        continue;
+      }
+      for (let i = 0; i < group.length; i += size) single.push(group.slice(i, i + size));
+    }
+    return single;
+  }
+
+  async #deliver(events: LeasedEvent[]): Promise<void> {
     const { queue, owner, clock } = this.#o;
-    const version = this.#o.resolve(event.tenant, event.functionName);
+    const first = events[0] as LeasedEvent;
+    const version = this.#o.resolve(first.tenant, first.functionName);
     if (version === undefined) {
-      await queue.deadLetter(
-        event.id,
-        owner,
-        "functionDeleted",
-        "the function no longer exists",
-        clock.now(),
-      );
+      for (const event of events) {
+        await queue.deadLetter(
+          event.id,
+          owner,
+          "functionDeleted",
+          "the function no longer exists",
+          clock.now(),
+        );
+      }
       return;
     }
-    const key = `${event.tenant}/${event.functionName}`;
+    const key = `${first.tenant}/${first.functionName}`;
     const running = this.#perFunction.get(key) ?? 0;
     if (running >= version.config.concurrency) {
-      await queue.defer(event.id, owner, clock.now() + this.#jitter(BUSY_DEFER_MS));
+      for (const event of events)
+        await queue.defer(event.id, owner, clock.now() + this.#jitter(BUSY_DEFER_MS));
       return;
     }
     this.#perFunction.set(key, running + 1);
-    // A delivery may outlast the lease (a 15-minute function); keep the lease alive while it runs, so only a
-    // process that died lets another one deliver the event again.
+    // A delivery may outlast the lease (a 15-minute function); keep the leases alive while it runs, so only a
+    // process that died lets another one deliver the events again.
     let renewal: TimerHandle | undefined;
     const renew = () => {
       renewal = clock.setTimer(() => {
-        queue
-          .extendLease(event.id, owner, clock.now() + this.#o.leaseMs)
-          .catch((error) => this.#o.onError?.(error));
+        for (const event of events) {
+          queue
+            .extendLease(event.id, owner, clock.now() + this.#o.leaseMs)
+            .catch((error) => this.#o.onError?.(error));
+        }
         renew();
       }, this.#o.leaseMs / 3);
     };
     renew();
     try {
-      await this.#invoke(event, version);
+      await this.#invoke(events, version);
     } finally {
       renewal?.cancel();
       const left = (this.#perFunction.get(key) ?? 1) - 1;
@@ -191,22 +229,27 @@ export class EventDispatcher {
     }
   }
 
-  async #invoke(event: LeasedEvent, version: VersionSpec): Promise<void> {
+  async #invoke(events: LeasedEvent[], version: VersionSpec): Promise<void> {
     const { queue, owner, clock, runtime } = this.#o;
-    const hooks = this.#o.hooks?.[event.kind];
+    const first = events[0] as LeasedEvent;
+    const hooks = this.#o.hooks?.[first.kind];
     const invocationId = newId();
     const startedAt = clock.now();
-    await hooks?.before?.(event, version, invocationId);
+    await hooks?.before?.(first, version, invocationId);
     let result: InvocationResult;
     try {
-      result = await runtime.invoke(version, decodeEvent(event.payload), {
-        invocationId,
-        // The same on every retry; a producer's idempotency key wins (DESIGN §6).
-        eventId: event.idempotencyKey ?? event.id,
-      });
+      result = await runtime.invoke(
+        version,
+        first.kind === "storage" ? mergeNotifications(events) : decodeEvent(first.payload),
+        {
+          invocationId,
+          // The same on every retry; a producer's idempotency key wins (DESIGN §6).
+          eventId: first.idempotencyKey ?? first.id,
+        },
+      );
     } catch (error) {
       if (isSkiffError(error) && TRANSIENT.has(error.code)) {
-        await queue.defer(event.id, owner, clock.now() + this.#jitter(DEFER_MS));
+        for (const event of events) await queue.defer(event.id, owner, clock.now() + this.#jitter(DEFER_MS));
         return;
       }
       throw error;
@@ -217,26 +260,42 @@ export class EventDispatcher {
           tenant: version.tenant,
           functionName: version.functionName,
           version: version.number,
-          trigger: TRIGGERS[event.kind],
+          trigger: TRIGGERS[first.kind],
           startedAt,
         },
         result,
       ),
     );
-    await hooks?.after?.(event, result);
-    const now = clock.now();
-    const failed = result.outcome !== "ok" || (result.queue?.retry.length ?? 0) > 0;
-    if (!failed || result.noRetry === true) {
-      await queue.complete(event.id, owner);
-      return;
-    }
+    await hooks?.after?.(first, result);
     const error = result.error === undefined ? result.outcome : `${result.outcome}: ${result.error.message}`;
+    // Queue handlers say per message what to retry; otherwise the invocation's outcome decides for all.
+    const retries = new Map((result.queue?.retry ?? []).map((r) => [r.id, r.delaySeconds]));
+    for (const event of events) {
+      const messageId = messageIdOf(event);
+      const failed = result.queue === undefined ? result.outcome !== "ok" : retries.has(messageId);
+      if (!failed || result.noRetry === true) await queue.complete(event.id, owner);
+      else await this.#retry(event, version, error, retries.get(messageId));
+    }
+  }
+
+  async #retry(
+    event: LeasedEvent,
+    version: VersionSpec,
+    error: string,
+    delaySeconds: number | undefined,
+  ): Promise<void> {
+    const { queue, owner, clock } = this.#o;
+    const now = clock.now();
     const { maxAttempts, maxEventAgeSeconds, minBackoffMs } = version.config.async;
     if (event.attempts >= maxAttempts) {
       await queue.deadLetter(event.id, owner, "maxAttempts", error, now);
       return;
     }
-    const next = now + backoffMs(event.attempts, minBackoffMs, this.#o.random);
+    const next =
+      now +
+      (delaySeconds === undefined
+        ? backoffMs(event.attempts, minBackoffMs, this.#o.random)
+        : delaySeconds * 1000);
     if (next - event.createdAt > maxEventAgeSeconds * 1000) {
       await queue.deadLetter(event.id, owner, "maxEventAge", error, now);
       return;
@@ -247,4 +306,44 @@ export class EventDispatcher {
   #jitter(ms: number): number {
     return Math.round(ms * (0.5 + this.#o.random() / 2));
   }
+}
+
+interface NotificationPayload {
+  kind: "queue";
+  queue: string;
+  messages: Array<{ id: string; timestamp: number; body: unknown; attempts: number }>;
+  lambdaEvent?: { Records?: unknown[] };
+  chain?: { id: string; hops: number };
+  batch?: { size?: number; maxWaitMs?: number };
+}
+
+function batchSettings(event: LeasedEvent): { size: number; maxWaitMs: number } {
+  const batch = (event.payload as NotificationPayload).batch;
+  return { size: Math.max(1, batch?.size ?? 10), maxWaitMs: Math.max(0, batch?.maxWaitMs ?? 0) };
+}
+
+function messageIdOf(event: LeasedEvent): string {
+  const payload = event.payload as Partial<NotificationPayload>;
+  return payload.messages?.[0]?.id ?? event.id;
+}
+
+/** One queue event for a batch of storage notifications: their messages and S3 records, each attempt counted. */
+export function mergeNotifications(events: LeasedEvent[]): InvocationEvent {
+  const payloads = events.map((event) => event.payload as NotificationPayload);
+  const first = payloads[0] as NotificationPayload;
+  const chain = payloads.reduce<NotificationPayload["chain"]>(
+    (longest, p) =>
+      p.chain !== undefined && (longest === undefined || p.chain.hops > longest.hops) ? p.chain : longest,
+    undefined,
+  );
+  const merged = {
+    kind: "queue" as const,
+    queue: first.queue,
+    messages: events.flatMap((event, i) =>
+      (payloads[i]?.messages ?? []).map((message) => ({ ...message, attempts: event.attempts })),
+    ),
+    lambdaEvent: { Records: payloads.flatMap((p) => p.lambdaEvent?.Records ?? []) },
+    ...(chain === undefined ? {} : { chain }),
+  };
+  return merged as InvocationEvent;
 }

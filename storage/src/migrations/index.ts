@@ -3,5 +3,7 @@ import { initial } from "./001-initial.js";
 import { secrets } from "./002-secrets.js";
 import { versionCodeSummary } from "./003-version-code-summary.js";
 import { scheduler } from "./004-scheduler.js";
+import { buckets } from "./005-buckets.js";
+import { deliveredKeys } from "./006-delivered-keys.js";
 
-export const MIGRATIONS = [initial, secrets, versionCodeSummary, scheduler] as const;
+export const MIGRATIONS = [initial, secrets, versionCodeSummary, scheduler, buckets, deliveredKeys] as const;

@@ -1,0 +1,3 @@
+// The isolate sandbox on its own entry point (`@skiff/runtime/sandbox`): it loads isolated-vm, which only
+// runtime workers and tests started with --no-node-snapshot may do; the main entry point never does.
+export { type HostCallHandlers, type InvocationMeta, Sandbox } from "./worker/sandbox.js";
