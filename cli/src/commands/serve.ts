@@ -71,6 +71,15 @@ export const serveCommand = defineCommand({
       dataDir,
       adminToken: context.env.SKIFF_ADMIN_TOKEN,
       masterKey: context.env.SKIFF_MASTER_KEY,
+      ...(context.env.SKIFF_MAX_OBJECT_BYTES === undefined
+        ? {}
+        : {
+            maxObjectBytes: parseIntegerOption(
+              "SKIFF_MAX_OBJECT_BYTES",
+              context.env.SKIFF_MAX_OBJECT_BYTES,
+              100 * 1024 * 1024,
+            ) as number,
+          }),
       ...(context.env.SKIFF_EVENT_LEASE_MS === undefined
         ? {}
         : {

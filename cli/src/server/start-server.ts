@@ -29,6 +29,8 @@ export interface StartServerOptions {
   drainMs?: number;
   /** How long an async event's lease lasts (SKIFF_EVENT_LEASE_MS); after a crash, the wait before redelivery. */
   eventLeaseMs?: number;
+  /** Largest object a bucket takes (SKIFF_MAX_OBJECT_BYTES); default 100 MB. */
+  maxObjectBytes?: number;
   /** `SKIFF_MASTER_KEY` (64 hex digits or base64); absent: `<dataDir>/master.key`, created on first start. */
   masterKey?: string | undefined;
   /** The operator's egress policy for tenant `fetch`; the server's own address is always added as refused. */
@@ -59,6 +61,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     })();
     return closing;
   };
+  const maxObjectBytes = options.maxObjectBytes ?? LIMITS.objectBytes;
   try {
     const storage = await openStorage({
       dataDir: options.dataDir,
@@ -66,12 +69,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     });
     cleanups.push(() => storage.close());
     const defaultTenant = await ensureDefaultTenant(storage, options.dataDir);
+    // Object files left behind by a crash (between a file's rename and its row's commit) or a tenant cascade.
+    storage.objectGarbage
+      .sweep(Date.now())
+      .then((swept) => options.logger.info({ swept }, "swept unreferenced object files"))
+      .catch((error) => options.logger.warn({ err: error }, "could not sweep object files"));
 
     const { logger } = options;
     const runtime = new Supervisor({
       loadCode: (spec) => loadCode(storage, spec.codeHash),
       // Bucket and KV bindings are served here, where storage lives; the workers only forward calls.
-      bindingHost: createBindingHost({ storage, now: Date.now, maxObjectBytes: LIMITS.objectBytes }),
+      bindingHost: createBindingHost({ storage, now: Date.now, maxObjectBytes }),
       ...(options.egress === undefined ? {} : { egress: options.egress }),
       // V8 code caches survive restarts, so a cold start after one does not compile from scratch.
       workerEnv: { ...process.env, SKIFF_COMPILE_CACHE_DIR: join(options.dataDir, "compile-cache") },
@@ -88,7 +96,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       onError: (error) => logger.error({ err: error }, "scheduler error"),
       ...(options.eventLeaseMs === undefined ? {} : { leaseMs: options.eventLeaseMs }),
     });
-    gateway = await createGateway({ storage, runtime, adminToken: adminToken.token, logger, scheduler });
+    gateway = await createGateway({
+      storage,
+      runtime,
+      adminToken: adminToken.token,
+      logger,
+      scheduler,
+      maxObjectBytes,
+    });
     const routes = gateway.routes;
     cleanups.push(() => (gateway as Gateway).close());
     routes.onChange((tenant, name, version) => scheduler.functionChanged(tenant, name, version));
