@@ -124,13 +124,14 @@ export class SqliteMultipartStore implements MultipartStore {
     partNumber: number,
     body: ObjectBody,
     maxBytes: number,
+    key?: string,
   ): Promise<{ etag: string; size: number }> {
     if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PART_NUMBER) {
       throw new SkiffError("INVALID_REQUEST", `part numbers are whole numbers from 1 to ${MAX_PART_NUMBER}`, {
         details: { s3: "InvalidArgument" },
       });
     }
-    this.requireUpload(tenant, bucket, uploadId);
+    this.requireUpload(tenant, bucket, uploadId, key);
     const file = `${partNumber}-${randomBytes(6).toString("hex")}.part`;
     const path = join(this.files.uploadDir(uploadId), file);
     let written: Awaited<ReturnType<typeof writeBody>>;
@@ -167,9 +168,10 @@ export class SqliteMultipartStore implements MultipartStore {
     uploadId: string,
     parts: Array<{ partNumber: number; etag: string }>,
     context: WriteContext,
+    options: { key?: string; maxBytes?: number } = {},
   ): Promise<ObjectInfo> {
     const listed = checkPartList(parts);
-    const { upload } = this.requireUpload(tenant, bucket, uploadId);
+    const { upload } = this.requireUpload(tenant, bucket, uploadId, options.key);
     const stored = new Map(this.parts.all(uploadId).map((part) => [part.part_number, part]));
     const chosen = listed.map(({ partNumber, etag }) => {
       const part = stored.get(partNumber);
@@ -177,15 +179,25 @@ export class SqliteMultipartStore implements MultipartStore {
       return part;
     });
 
+    // The object limit applies to the whole object, not only to each part.
+    const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
+    const total = chosen.reduce((sum, part) => sum + part.size, 0);
+    if (total > maxBytes) {
+      throw new SkiffError(
+        "PAYLOAD_TOO_LARGE",
+        `the object would be ${total} bytes; the limit is ${maxBytes}`,
+        {
+          details: { s3: "EntityTooLarge" },
+        },
+      );
+    }
     const dir = this.files.uploadDir(uploadId);
-    const joined = await writeBody(
-      this.files.tempPath(),
-      verifiedParts(dir, chosen),
-      Number.POSITIVE_INFINITY,
-    ).catch((error: unknown) => {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw noSuchUpload(uploadId);
-      throw error;
-    });
+    const joined = await writeBody(this.files.tempPath(), verifiedParts(dir, chosen), maxBytes).catch(
+      (error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") throw noSuchUpload(uploadId);
+        throw error;
+      },
+    );
     // S3's multipart ETag: the MD5 of the parts' binary MD5s, then the number of parts.
     const digests = Buffer.concat(chosen.map((part) => Buffer.from(part.etag, "hex")));
     const etag = `${createHash("md5").update(digests).digest("hex")}-${chosen.length}`;
@@ -213,8 +225,8 @@ export class SqliteMultipartStore implements MultipartStore {
     return info;
   }
 
-  async abort(tenant: string, bucket: string, uploadId: string): Promise<void> {
-    const { bucket: found } = this.requireUpload(tenant, bucket, uploadId);
+  async abort(tenant: string, bucket: string, uploadId: string, key?: string): Promise<void> {
+    const { bucket: found } = this.requireUpload(tenant, bucket, uploadId, key);
     if (this.removeUpload.run(uploadId, found.id).changes === 0) throw noSuchUpload(uploadId);
     await this.files.removeUpload(uploadId);
   }
@@ -224,13 +236,15 @@ export class SqliteMultipartStore implements MultipartStore {
     tenant: string,
     bucket: string,
     uploadId: string,
+    key?: string,
   ): { bucket: ResolvedBucket; upload: UploadRow } {
     const found = this.buckets.require(tenant, bucket);
     const upload =
       typeof uploadId === "string" && UPLOAD_ID.test(uploadId)
         ? this.upload.get(uploadId, found.id)
         : undefined;
-    if (upload === undefined) throw noSuchUpload(uploadId);
+    // As in S3, an upload belongs to its key: using its id under another key finds no upload.
+    if (upload === undefined || (key !== undefined && upload.key !== key)) throw noSuchUpload(uploadId);
     return { bucket: found, upload };
   }
 }

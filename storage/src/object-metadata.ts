@@ -4,6 +4,8 @@ import { SkiffError } from "@skiff/core";
 /** S3's limit: the UTF-8 bytes of every name and value, summed. */
 export const OBJECT_METADATA_BYTES = 2048;
 
+const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+
 /** The metadata in stored form (names lowercased). Throws `INVALID_REQUEST` (S3's MetadataTooLarge when too big). */
 export function normalizeObjectMetadata(
   metadata: Record<string, string> | undefined,
@@ -20,6 +22,14 @@ export function normalizeObjectMetadata(
       throw new SkiffError("INVALID_REQUEST", "object metadata names are non-empty and values are strings");
     }
     const lower = name.toLowerCase();
+    // Names travel back as `x-amz-meta-<name>` headers: only HTTP token characters can.
+    if (!TOKEN.test(lower)) {
+      throw new SkiffError(
+        "INVALID_REQUEST",
+        `object metadata name ${JSON.stringify(name)} may only hold letters, digits and !#$%&'*+.^_\`|~-`,
+        { details: { s3: "InvalidArgument" } },
+      );
+    }
     entries.set(lower, value);
     bytes += Buffer.byteLength(lower, "utf8") + Buffer.byteLength(value, "utf8");
   }

@@ -764,6 +764,53 @@ export function describeObjectStorage(current: () => Storage): void {
   });
 
   describe("multipart uploads", () => {
+    it("hold the whole object to the limit and an upload to its key", async () => {
+      const upload = await storage.multipart.create("acme", "uploads", "big", {}, T);
+      for (const n of [1, 2, 3]) {
+        await storage.multipart.uploadPart(
+          "acme",
+          "uploads",
+          upload.uploadId,
+          n,
+          new Uint8Array(600),
+          1000,
+          "big",
+        );
+      }
+      const parts = [1, 2, 3].map((partNumber) => ({ partNumber, etag: md5(new Uint8Array(600)) }));
+      await expect(
+        storage.multipart.uploadPart("acme", "uploads", upload.uploadId, 4, bytes("x"), 1000, "other-key"),
+      ).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(
+        storage.multipart.complete("acme", "uploads", upload.uploadId, parts, ctx(), { key: "other-key" }),
+      ).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(
+        storage.multipart.complete("acme", "uploads", upload.uploadId, parts, ctx(), {
+          key: "big",
+          maxBytes: 1000,
+        }),
+      ).rejects.toMatchObject({ code: "PAYLOAD_TOO_LARGE", details: { s3: "EntityTooLarge" } });
+      expect(await storage.objects.head("acme", "uploads", "big")).toBeUndefined();
+      const done = await storage.multipart.complete("acme", "uploads", upload.uploadId, parts, ctx(), {
+        key: "big",
+        maxBytes: 1800,
+      });
+      expect(done.size).toBe(1800);
+    });
+
+    it("refuse metadata names that cannot travel as HTTP headers", async () => {
+      await expect(
+        storage.objects.put(
+          "acme",
+          "uploads",
+          "m",
+          { body: bytes("x"), metadata: { "a b(": "v" }, maxBytes: MAX },
+          ctx(),
+        ),
+      ).rejects.toMatchObject({ code: "INVALID_REQUEST" });
+      expect(await storage.objects.head("acme", "uploads", "m")).toBeUndefined();
+    });
+
     const part1 = Uint8Array.from({ length: 100_000 }, (_, i) => i % 7);
     const part2 = Uint8Array.from({ length: 50_000 }, (_, i) => i % 11);
     const part3 = bytes("tail");

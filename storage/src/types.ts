@@ -501,6 +501,8 @@ export interface MultipartStore {
     partNumber: number,
     body: AsyncIterable<Uint8Array> | Uint8Array,
     maxBytes: number,
+    /** The upload\'s key: an upload used under another key is NoSuchUpload, as in S3. */
+    key?: string,
   ): Promise<{ etag: string; size: number }>;
   /**
    * Joins the listed parts (ascending, etags must match; parts left out are discarded) into the object; notifies
@@ -512,9 +514,11 @@ export interface MultipartStore {
     uploadId: string,
     parts: Array<{ partNumber: number; etag: string }>,
     context: WriteContext,
+    /** `key`: as for uploadPart; `maxBytes`: the limit for the whole object (default none). */
+    options?: { key?: string; maxBytes?: number },
   ): Promise<ObjectInfo>;
   /** Throws `NOT_FOUND` (NoSuchUpload). */
-  abort(tenant: string, bucket: string, uploadId: string): Promise<void>;
+  abort(tenant: string, bucket: string, uploadId: string, key?: string): Promise<void>;
 }
 
 /** Workers KV: namespaces per tenant, string keys up to 512 bytes, values up to 25 MB, optional expiry. */

@@ -37,7 +37,7 @@ export async function createMultipartUpload(request: ObjectRequest): Promise<Res
 
 /** PUT /s3/{bucket}/{key}?partNumber=N&uploadId=U: the part is streamed in under the object limit. */
 export async function uploadPart(request: ObjectRequest, uploadId: string): Promise<Response> {
-  const { deps, tenant, bucket } = request;
+  const { deps, tenant, bucket, key } = request;
   const partNumber = parsePartNumber(request.query.get("partNumber"));
   assertDeclaredSize(request, deps.maxObjectBytes);
   const part = await storageCall(
@@ -48,6 +48,7 @@ export async function uploadPart(request: ObjectRequest, uploadId: string): Prom
       partNumber,
       requestBody(request.raw, request.verified),
       deps.maxObjectBytes,
+      key,
     ),
     { NOT_FOUND: () => noSuchUpload(uploadId) },
   );
@@ -89,10 +90,15 @@ export async function completeMultipartUpload(request: ObjectRequest, uploadId: 
     }
   }
   const info = await storageCall(
-    deps.storage.multipart.complete(tenant, bucket, uploadId, parts, {
-      now: deps.now(),
-      action: "CompleteMultipartUpload",
-    }),
+    deps.storage.multipart.complete(
+      tenant,
+      bucket,
+      uploadId,
+      parts,
+      { now: deps.now(), action: "CompleteMultipartUpload" },
+      // The whole object is held to the object limit, and the upload to the key it was started for.
+      { key, maxBytes: deps.maxObjectBytes },
+    ),
     { NOT_FOUND: () => noSuchUpload(uploadId) },
   );
   return xmlResponse("CompleteMultipartUploadResult", {
@@ -105,8 +111,8 @@ export async function completeMultipartUpload(request: ObjectRequest, uploadId: 
 
 /** DELETE /s3/{bucket}/{key}?uploadId=U: 204; the parts are gone. */
 export async function abortMultipartUpload(request: ObjectRequest, uploadId: string): Promise<Response> {
-  const { deps, tenant, bucket } = request;
-  await storageCall(deps.storage.multipart.abort(tenant, bucket, uploadId), {
+  const { deps, tenant, bucket, key } = request;
+  await storageCall(deps.storage.multipart.abort(tenant, bucket, uploadId, key), {
     NOT_FOUND: () => noSuchUpload(uploadId),
   });
   return emptyResponse(204);
