@@ -54,6 +54,8 @@ const invoker = new Invoker({
 });
 
 /** Binding calls forwarded to the main process, by `${invocationId}:${callId}`. */
+const MAX_BINDING_CALLS_IN_FLIGHT = 8;
+const bindingCallsInFlight = new Map<string, number>();
 const bindingCalls = new Map<string, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
 let nextBindingCall = 1;
 
@@ -74,10 +76,23 @@ function forwardBindingCall(
   if (!bindings.some((binding) => binding.name === name)) {
     return Promise.reject(new Error(`this function has no binding named ${name}`));
   }
+  // Each call may bring a whole object into the main process: bound how many one invocation has in flight.
+  const inFlight = bindingCallsInFlight.get(invocationId) ?? 0;
+  if (inFlight >= MAX_BINDING_CALLS_IN_FLIGHT) {
+    return Promise.reject(
+      new Error(`at most ${MAX_BINDING_CALLS_IN_FLIGHT} binding calls may be in flight at once`),
+    );
+  }
+  bindingCallsInFlight.set(invocationId, inFlight + 1);
+  const done = () => {
+    const left = (bindingCallsInFlight.get(invocationId) ?? 1) - 1;
+    if (left <= 0) bindingCallsInFlight.delete(invocationId);
+    else bindingCallsInFlight.set(invocationId, left);
+  };
   const callId = nextBindingCall++;
   const key = `${invocationId}:${callId}`;
   const chain = event.kind === "queue" ? (event as { chain?: NotificationChain }).chain : undefined;
-  return new Promise((resolve, reject) => {
+  return new Promise<unknown>((resolve, reject) => {
     bindingCalls.set(key, { resolve, reject });
     signal.addEventListener(
       "abort",
@@ -95,7 +110,7 @@ function forwardBindingCall(
       args: opArgs,
       ...(chain === undefined ? {} : { chain }),
     });
-  });
+  }).finally(done);
 }
 
 /** Chunk host calls waiting for the supervisor's acknowledgement, per invocation, oldest first. */
