@@ -3,10 +3,10 @@
 import { randomUUID } from "node:crypto";
 import type { InvocationRecord } from "@skiff/core";
 import type { Runtime, VersionSpec } from "@skiff/runtime";
-import type { EnqueueInput, Storage } from "@skiff/storage";
+import type { EnqueueInput, EventKind, Storage } from "@skiff/storage";
 import { type Clock, systemClock } from "./clock.js";
 import { CronService, type RunResult, type TriggerInfo } from "./cron/cron-service.js";
-import { EventDispatcher } from "./queue/dispatcher.js";
+import { type DeliveryHooks, EventDispatcher } from "./queue/dispatcher.js";
 
 export interface SchedulerOptions {
   storage: Pick<Storage, "events" | "triggerRuns">;
@@ -21,6 +21,8 @@ export interface SchedulerOptions {
   random?: () => number;
   onInvocation?: (record: InvocationRecord) => void;
   onError?: (error: unknown) => void;
+  /** Delivery hooks of other producers (webhooks keep their deliveries log up to date with them). */
+  hooks?: Partial<Record<EventKind, DeliveryHooks>>;
 }
 
 export class Scheduler {
@@ -50,7 +52,7 @@ export class Scheduler {
       clock: this.#clock,
       owner: options.owner ?? `skiff-${process.pid}-${randomUUID()}`,
       random,
-      hooks: { scheduled: this.#cron.retryHooks() },
+      hooks: { ...options.hooks, scheduled: this.#cron.retryHooks() },
       ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
       ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
       ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),

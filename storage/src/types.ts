@@ -577,6 +577,107 @@ export interface S3CredentialRepository {
   revoke(tenant: string, accessKeyId: string): Promise<void>;
 }
 
+/** A webhook receiver of a function: a public URL `/hooks/{id}` whose requests are verified before delivery. */
+export type WebhookProvider = "github" | "stripe" | "slack" | "standard" | "hmac-sha256";
+
+export interface WebhookEndpoint {
+  /** Unguessable (at least 128 random bits, URL-safe): the public URL is `/hooks/{id}`. */
+  id: string;
+  tenant: string;
+  functionName: string;
+  provider: WebhookProvider;
+  mode: "async" | "sync";
+  /** For `hmac-sha256`: the header carrying the hex (or `sha256=`-prefixed) signature. */
+  signatureHeader: string | null;
+  /** Stripe/Slack/Standard Webhooks timestamp tolerance, seconds. */
+  toleranceSeconds: number;
+  createdAt: number;
+}
+
+export interface CreateWebhookInput {
+  provider: WebhookProvider;
+  /** Stored encrypted (like function secrets); never returned. */
+  secret: string;
+  mode: "async" | "sync";
+  signatureHeader?: string;
+  toleranceSeconds?: number;
+}
+
+export type WebhookVerification = "verified" | "failed";
+
+/** One request received at a webhook URL, verified or not, as the deliveries log shows it. */
+export interface WebhookDelivery {
+  id: string;
+  endpointId: string;
+  receivedAt: number;
+  /** The provider's own delivery id (X-GitHub-Delivery, Stripe event id, webhook-id), when it gave one. */
+  providerDeliveryId: string | null;
+  /** The provider's event type (X-GitHub-Event, Stripe `type`, Standard `type`), when known. */
+  eventType: string | null;
+  verification: WebhookVerification;
+  /** Why verification failed (a reason code such as `signature_mismatch`, `timestamp_expired`, `replayed`). */
+  failureReason: string | null;
+  /** "received" → "delivered" | "failed" | "dead" (async), or the HTTP status the function answered (sync). */
+  status: string;
+  invocationId: string | null;
+  attempts: number;
+  /** The async event carrying it, for deliveries queued through the scheduler. */
+  eventId: string | null;
+}
+
+export interface StoredWebhookRequest {
+  method: string;
+  /** Path and query as received below `/hooks/{id}`. */
+  path: string;
+  headers: Array<[string, string]>;
+  body: Uint8Array;
+}
+
+export interface WebhookRepository {
+  /** Throws `FUNCTION_NOT_FOUND`. */
+  create(tenant: string, functionName: string, input: CreateWebhookInput, now: number): Promise<WebhookEndpoint>;
+  list(tenant: string, functionName: string): Promise<WebhookEndpoint[]>;
+  /** By its public id, with the decrypted secret (to verify a request). */
+  resolve(id: string): Promise<{ endpoint: WebhookEndpoint; secret: string } | undefined>;
+  /** Throws `NOT_FOUND`. */
+  delete(tenant: string, functionName: string, id: string): Promise<void>;
+  /**
+   * Records a received request. When `queue` is given (a verified async delivery), the async event is enqueued in
+   * the SAME transaction, so the sender's 202 means the delivery is durable. A verified delivery whose
+   * `providerDeliveryId` was already recorded for this endpoint within `dedupeWindowMs` is not stored again:
+   * `duplicate` is true and `delivery` is the first one.
+   */
+  record(
+    endpointId: string,
+    input: {
+      request: StoredWebhookRequest;
+      providerDeliveryId: string | null;
+      eventType: string | null;
+      verification: WebhookVerification;
+      failureReason: string | null;
+      queue?: { payload: unknown };
+      dedupeWindowMs: number;
+    },
+    now: number,
+  ): Promise<{ delivery: WebhookDelivery; duplicate: boolean }>;
+  /** Updates a delivery's status (and invocation id / attempts) as it is delivered. */
+  updateStatus(
+    deliveryId: string,
+    update: { status: string; invocationId?: string | null; attempts?: number },
+  ): Promise<void>;
+  /** Newest first. */
+  deliveries(tenant: string, functionName: string, endpointId: string, limit?: number): Promise<WebhookDelivery[]>;
+  /** One delivery with its stored request (for the detail view and replay). Throws `NOT_FOUND`. */
+  delivery(
+    tenant: string,
+    functionName: string,
+    endpointId: string,
+    deliveryId: string,
+  ): Promise<{ delivery: WebhookDelivery; request: StoredWebhookRequest }>;
+  /** Deletes deliveries received before `before` (retention). Returns how many. */
+  prune(before: number): Promise<number>;
+}
+
 export interface Storage {
   readonly tenants: TenantRepository;
   readonly apiKeys: ApiKeyRepository;
@@ -592,5 +693,6 @@ export interface Storage {
   readonly multipart: MultipartStore;
   readonly kv: KvStore;
   readonly s3Credentials: S3CredentialRepository;
+  readonly webhooks: WebhookRepository;
   close(): Promise<void>;
 }

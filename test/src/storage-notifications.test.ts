@@ -434,9 +434,9 @@ describe("delivery", () => {
       REPORTING_CONSUMER("retry", { "retry-me.txt": {}, "retry-later.txt": { delaySeconds: 1 } }),
       { vars: { COLLECTOR: collector.url }, async: FAST_RETRIES },
     );
-    // All three in one batch, so the retries are decided per message, not per invocation.
+    // Batched together, so the retries are decided per message, not per invocation.
     await setRules(admin, "retried", [
-      { events: ["object-create"], function: "retry-sink", batchSize: 3, maxWaitMs: 10_000 },
+      { events: ["object-create"], function: "retry-sink", batchSize: 3, maxWaitMs: 2000 },
     ]);
     const keys = ["retry-me.txt", "fine.txt", "retry-later.txt"];
     for (const key of keys) await s3.send(new PutObjectCommand({ Bucket: "retried", Key: key, Body: key }));

@@ -20,6 +20,8 @@ import { decodeEvent } from "./event-payload.js";
 export interface DeliveryHooks {
   before?(event: LeasedEvent, version: VersionSpec, invocationId: string): Promise<void>;
   after?(event: LeasedEvent, result: InvocationResult): Promise<void>;
+  /** What became of each event of a delivery: delivered, to be tried again, or dead-lettered. */
+  settled?(event: LeasedEvent, state: "completed" | "retrying" | "dead", result: InvocationResult): Promise<void>;
 }
 
 export interface DispatcherOptions {
@@ -273,8 +275,10 @@ export class EventDispatcher {
     for (const event of events) {
       const messageId = messageIdOf(event);
       const failed = result.queue === undefined ? result.outcome !== "ok" : retries.has(messageId);
+      let state: "completed" | "retrying" | "dead" = "completed";
       if (!failed || result.noRetry === true) await queue.complete(event.id, owner);
-      else await this.#retry(event, version, error, retries.get(messageId));
+      else state = await this.#retry(event, version, error, retries.get(messageId));
+      await hooks?.settled?.(event, state, result);
     }
   }
 
@@ -283,13 +287,13 @@ export class EventDispatcher {
     version: VersionSpec,
     error: string,
     delaySeconds: number | undefined,
-  ): Promise<void> {
+  ): Promise<"retrying" | "dead"> {
     const { queue, owner, clock } = this.#o;
     const now = clock.now();
     const { maxAttempts, maxEventAgeSeconds, minBackoffMs } = version.config.async;
     if (event.attempts >= maxAttempts) {
       await queue.deadLetter(event.id, owner, "maxAttempts", error, now);
-      return;
+      return "dead";
     }
     const next =
       now +
@@ -298,9 +302,10 @@ export class EventDispatcher {
         : delaySeconds * 1000);
     if (next - event.createdAt > maxEventAgeSeconds * 1000) {
       await queue.deadLetter(event.id, owner, "maxEventAge", error, now);
-      return;
+      return "dead";
     }
     await queue.retry(event.id, owner, next, error);
+    return "retrying";
   }
 
   #jitter(ms: number): number {
