@@ -124,6 +124,39 @@ export interface KvPage {
   complete: boolean;
 }
 
+export type WebhookProviderName = "github" | "stripe" | "slack" | "standard" | "hmac-sha256";
+
+export interface CreateWebhookRequest {
+  provider: WebhookProviderName;
+  secret: string;
+  mode?: "async" | "sync";
+  signatureHeader?: string;
+  toleranceSeconds?: number;
+}
+
+export interface WebhookInfo {
+  id: string;
+  provider: string;
+  mode: string;
+  signatureHeader: string | null;
+  toleranceSeconds: number;
+  createdAt: number;
+  /** The public URL senders post to, absolute (on the server the client talks to). */
+  url: string;
+}
+
+export interface WebhookDeliveryInfo {
+  id: string;
+  receivedAt: number;
+  providerDeliveryId: string | null;
+  eventType: string | null;
+  verification: string;
+  failureReason: string | null;
+  status: string;
+  invocationId: string | null;
+  attempts: number;
+}
+
 /** The calls commands make; {@link SkiffClient} is the HTTP implementation, tests pass fakes. */
 export interface SkiffApi {
   deployFunction(tenant: string, name: string, input: DeployRequest): Promise<DeployResult>;
@@ -153,6 +186,17 @@ export interface SkiffApi {
     query?: { prefix?: string | undefined; cursor?: string | undefined; limit?: number | undefined },
   ): Promise<KvPage>;
   kvDelete(tenant: string, namespace: string, key: string): Promise<void>;
+  createWebhook(tenant: string, name: string, input: CreateWebhookRequest): Promise<WebhookInfo>;
+  listWebhooks(tenant: string, name: string): Promise<WebhookInfo[]>;
+  deleteWebhook(tenant: string, name: string, id: string): Promise<void>;
+  listWebhookDeliveries(
+    tenant: string,
+    name: string,
+    id: string,
+    limit?: number,
+  ): Promise<WebhookDeliveryInfo[]>;
+  /** The function's answer to the replayed request, whatever its status. */
+  replayWebhookDelivery(tenant: string, name: string, id: string, delivery: string): Promise<InvokeResponse>;
   close(): Promise<void>;
 }
 
@@ -355,6 +399,65 @@ export class SkiffClient implements SkiffApi {
     await this.#api("DELETE", valuePath(tenant, namespace, key));
   }
 
+  async createWebhook(tenant: string, name: string, input: CreateWebhookRequest): Promise<WebhookInfo> {
+    const body = await this.#api("POST", webhooksPath(tenant, name), input);
+    return this.#webhookInfo(isRecord(body) ? body.webhook : undefined);
+  }
+
+  async listWebhooks(tenant: string, name: string): Promise<WebhookInfo[]> {
+    const body = await this.#api("GET", webhooksPath(tenant, name));
+    return listOf(body, "webhooks").map((item) => this.#webhookInfo(item));
+  }
+
+  async deleteWebhook(tenant: string, name: string, id: string): Promise<void> {
+    await this.#api("DELETE", `${webhooksPath(tenant, name)}/${seg(id)}`);
+  }
+
+  async listWebhookDeliveries(
+    tenant: string,
+    name: string,
+    id: string,
+    limit?: number,
+  ): Promise<WebhookDeliveryInfo[]> {
+    const search = queryString({ limit: limit === undefined ? undefined : String(limit) });
+    const body = await this.#api("GET", `${webhooksPath(tenant, name)}/${seg(id)}/deliveries${search}`);
+    return listOf(body, "deliveries").map(deliveryInfo);
+  }
+
+  async replayWebhookDelivery(
+    tenant: string,
+    name: string,
+    id: string,
+    delivery: string,
+  ): Promise<InvokeResponse> {
+    const path = `${webhooksPath(tenant, name)}/${seg(id)}/deliveries/${seg(delivery)}/replay`;
+    const answer = await this.#send("POST", path, { headers: this.#headers({}) });
+    // The function ran when the answer names its invocation; anything else is the platform refusing.
+    if (header(answer, "x-skiff-invocation-id") === undefined && answer.statusCode >= 300) {
+      await readJsonAnswer(answer);
+    }
+    return {
+      status: answer.statusCode,
+      headers: answer.headers,
+      body: new Uint8Array(await answer.body.arrayBuffer()),
+    };
+  }
+
+  #webhookInfo(value: unknown): WebhookInfo {
+    if (!isRecord(value) || typeof value.id !== "string") {
+      throw new ApiError(200, "INVALID_ANSWER", "the server's answer has no webhook");
+    }
+    return {
+      id: value.id,
+      provider: String(value.provider),
+      mode: String(value.mode),
+      signatureHeader: typeof value.signatureHeader === "string" ? value.signatureHeader : null,
+      toleranceSeconds: typeof value.toleranceSeconds === "number" ? value.toleranceSeconds : 0,
+      createdAt: typeof value.createdAt === "number" ? value.createdAt : 0,
+      url: this.#url(typeof value.url === "string" ? value.url : `/hooks/${value.id}`).href,
+    };
+  }
+
   async close(): Promise<void> {
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }
@@ -419,6 +522,28 @@ function keySegment(key: string): string {
     );
   }
   return encodeURIComponent(key);
+}
+
+function webhooksPath(tenant: string, name: string): string {
+  return `/api/v1/tenants/${seg(tenant)}/functions/${seg(name)}/webhooks`;
+}
+
+function deliveryInfo(value: unknown): WebhookDeliveryInfo {
+  if (!isRecord(value) || typeof value.id !== "string") {
+    throw new ApiError(200, "INVALID_ANSWER", "the server's deliveries list holds something else");
+  }
+  const text = (v: unknown) => (typeof v === "string" ? v : null);
+  return {
+    id: value.id,
+    receivedAt: typeof value.receivedAt === "number" ? value.receivedAt : 0,
+    providerDeliveryId: text(value.providerDeliveryId),
+    eventType: text(value.eventType),
+    verification: String(value.verification),
+    failureReason: text(value.failureReason),
+    status: String(value.status),
+    invocationId: text(value.invocationId),
+    attempts: typeof value.attempts === "number" ? value.attempts : 0,
+  };
 }
 
 function bucketPath(tenant: string, bucket: string): string {

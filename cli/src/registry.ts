@@ -17,6 +17,11 @@ import { objectLsCommand } from "./commands/object/ls.js";
 import { objectPutCommand } from "./commands/object/put.js";
 import { objectRmCommand } from "./commands/object/rm.js";
 import { serveCommand } from "./commands/serve.js";
+import { webhookCreateCommand } from "./commands/webhook/create.js";
+import { webhookDeliveriesCommand } from "./commands/webhook/deliveries.js";
+import { webhookLsCommand } from "./commands/webhook/ls.js";
+import { webhookReplayCommand } from "./commands/webhook/replay.js";
+import { webhookRmCommand } from "./commands/webhook/rm.js";
 
 export const commands: readonly Command<OptionSpecs>[] = [
   serveCommand,
@@ -36,6 +41,11 @@ export const commands: readonly Command<OptionSpecs>[] = [
   kvRmCommand,
   kvCreateCommand,
   kvNamespacesCommand,
+  webhookCreateCommand,
+  webhookLsCommand,
+  webhookRmCommand,
+  webhookDeliveriesCommand,
+  webhookReplayCommand,
 ];
 
 export function findCommand(name: string): Command<OptionSpecs> | undefined {

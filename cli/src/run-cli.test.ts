@@ -111,7 +111,7 @@ describe("dispatch and help", () => {
     expect(code).toBe(1);
     expect(stdout).toBe("");
     expect(stderr).toBe(
-      'error: unknown command "depoly"\nhint: the commands are serve, deploy, invoke, ls, bucket, object, kv; run `skiff --help`\n',
+      'error: unknown command "depoly"\nhint: the commands are serve, deploy, invoke, ls, bucket, object, kv, webhook; run `skiff --help`\n',
     );
   });
 

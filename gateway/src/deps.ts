@@ -1,7 +1,7 @@
 // What the gateway's parts share: passed in once by createGateway, never read from globals.
 import type { Runtime, VersionSpec } from "@skiff/runtime";
 import type { RunResult, TriggerInfo } from "@skiff/scheduler";
-import type { EnqueueInput, Storage } from "@skiff/storage";
+import type { EnqueueInput, Storage, WriteContext } from "@skiff/storage";
 import type { Logger } from "pino";
 import type { InvocationWriter } from "./invocation-writer.js";
 import type { KeyedLock } from "./keyed-lock.js";
@@ -30,6 +30,8 @@ export interface GatewayDeps {
   requestBodyBytes: number;
   /** Largest bucket object an upload may store. */
   maxObjectBytes: number;
+  /** The WriteContext of an object write made through the gateway (S3, admin API): time, action, reporting. */
+  writeContext(action: WriteContext["action"], extra?: Partial<WriteContext>): WriteContext;
   adminToken: string | undefined;
   /** Absent in gateway unit tests that need no async delivery or cron. */
   scheduler: SchedulerPort | undefined;

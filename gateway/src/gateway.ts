@@ -1,7 +1,7 @@
 // Composes the gateway: routing table from storage, error rendering, data plane, health and admin API.
 import { type InvocationRecord, LIMITS, newId } from "@skiff/core";
 import type { Runtime } from "@skiff/runtime";
-import type { Storage } from "@skiff/storage";
+import type { Storage, WriteContext } from "@skiff/storage";
 import { Hono } from "hono";
 import { type Logger, pino } from "pino";
 import { adminApi } from "./admin/admin-api.js";
@@ -10,9 +10,12 @@ import type { SchedulerPort } from "./deps.js";
 import { createErrorHandler, notFoundHandler } from "./error-handler.js";
 import { InvocationWriter } from "./invocation-writer.js";
 import { KeyedLock } from "./keyed-lock.js";
+import { notificationReporter } from "./notification-reporter.js";
 import { RoutingTable } from "./routing-table.js";
 import { gatewayRequestPath } from "./s3/request-target.js";
 import { s3Api } from "./s3/s3-api.js";
+import { webhookReceiver } from "./webhooks/webhook-receiver.js";
+import { WEBHOOK_BODY_BYTES, WEBHOOK_DEDUPE_WINDOW_MS } from "./webhooks/webhook-settings.js";
 
 export interface GatewayOptions {
   storage: Storage;
@@ -34,6 +37,8 @@ export interface GatewayOptions {
   invocationRetention?: number;
   /** Cron triggers and async delivery; without it, `?async=1` and the trigger routes answer 503. */
   scheduler?: SchedulerPort;
+  /** Largest body a webhook receiver accepts. Default 1 MB. */
+  webhookBodyBytes?: number;
 }
 
 export interface Gateway {
@@ -64,6 +69,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     retention: options.invocationRetention ?? 1000,
   });
+  const reportNotifications = notificationReporter(logger, () => options.scheduler?.wake());
   const deps = {
     storage: options.storage,
     runtime: options.runtime,
@@ -76,6 +82,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     baseDomain: options.baseDomain ?? "localhost",
     requestBodyBytes: options.requestBodyBytes ?? LIMITS.requestBodyBytes,
     maxObjectBytes: options.maxObjectBytes ?? LIMITS.objectBytes,
+    writeContext: (action: WriteContext["action"], extra: Partial<WriteContext> = {}): WriteContext => ({
+      now: now(),
+      action,
+      ...extra,
+      onNotified: reportNotifications,
+    }),
     adminToken: options.adminToken || undefined,
     scheduler: options.scheduler,
   };
@@ -88,6 +100,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.use("*", dataPlane(deps));
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.route("/s3", s3Api(deps));
+  // Public: the signature is the credential, so it comes before the admin API's bearer auth.
+  app.route(
+    "/hooks",
+    webhookReceiver({
+      ...deps,
+      webhookBodyBytes: options.webhookBodyBytes ?? WEBHOOK_BODY_BYTES,
+      webhookDedupeWindowMs: WEBHOOK_DEDUPE_WINDOW_MS,
+    }),
+  );
   app.route("/api/v1", adminApi(deps));
 
   return {

@@ -30,3 +30,5 @@ export * from "./storage-key.js";
 export * from "./tenant-repository.js";
 export * from "./trigger-run-repository.js";
 export type * from "./types.js";
+export * from "./webhook-input.js";
+export * from "./webhook-repository.js";

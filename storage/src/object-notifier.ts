@@ -72,8 +72,24 @@ export class ObjectNotifier {
    * exists (a rule naming a deleted function is skipped). A write whose chain has made 16 notified writes
    * already goes straight to the dead letters instead, unless the rule allows recursion.
    */
+  /** What each write (by its context) notified, until `report` hands it to the caller after the commit. */
+  readonly #results = new WeakMap<WriteContext, { queued: number; stopped: Array<{ function: string; reason: string }> }>();
+
+  /** Calls the write's `onNotified` once its transaction has committed (never for a rolled-back write). */
+  report(context: WriteContext): void {
+    const result = this.#results.get(context);
+    this.#results.delete(context);
+    if (result !== undefined) context.onNotified?.(result);
+  }
+
+  /** Forgets what a rolled-back write would have notified. */
+  forget(context: WriteContext): void {
+    this.#results.delete(context);
+  }
+
   notify(write: NotifiedWrite, context: WriteContext): { queued: string[]; deadLettered: string[] } {
     const result = { queued: [] as string[], deadLettered: [] as string[] };
+    this.#results.set(context, { queued: 0, stopped: [] });
     const type = eventTypeOf(write.action);
     const matching = write.bucket.rules
       .map((rule, index) => ({ rule, index }))
@@ -116,9 +132,12 @@ export class ObjectNotifier {
           RECURSION_DEAD_LETTER_ERROR,
         );
         result.deadLettered.push(id);
+        this.#results.get(context)?.stopped.push({ function: rule.function, reason: RECURSION_DEAD_LETTER_REASON });
       } else {
         this.insertEvent.run(id, functionId, json, now, now);
         result.queued.push(id);
+        const tally = this.#results.get(context);
+        if (tally !== undefined) tally.queued += 1;
       }
     }
     return result;

@@ -205,10 +205,12 @@ export class SqliteObjectStore implements ObjectStore {
     try {
       result = this.commitTransaction(write, placed);
     } catch (error) {
+      this.notifier.forget(write.context);
       if (placed.done) this.garbage.collect([write.content.sha256]);
       else removeQuietly(write.tempPath);
       throw error;
     }
+    this.notifier.report(write.context);
     this.collectReplaced(result.replaced, result.info.sha256);
     return result.info;
   }
@@ -242,7 +244,14 @@ export class SqliteObjectStore implements ObjectStore {
   }
 
   async delete(tenant: string, bucket: string, key: string, context: WriteContext): Promise<boolean> {
-    const removed = this.deleteTransaction(tenant, bucket, key, context);
+    let removed: string | undefined;
+    try {
+      removed = this.deleteTransaction(tenant, bucket, key, context);
+    } catch (error) {
+      this.notifier.forget(context);
+      throw error;
+    }
+    this.notifier.report(context);
     if (removed === undefined) return false;
     this.garbage.collect([removed]);
     return true;
@@ -255,7 +264,15 @@ export class SqliteObjectStore implements ObjectStore {
     context: WriteContext,
   ): Promise<ObjectInfo> {
     assertValidObjectKey(to.key);
-    const { info, replaced } = this.copyTransaction(tenant, from, to, context);
+    let copied: ReturnType<typeof this.copyTransaction>;
+    try {
+      copied = this.copyTransaction(tenant, from, to, context);
+    } catch (error) {
+      this.notifier.forget(context);
+      throw error;
+    }
+    this.notifier.report(context);
+    const { info, replaced } = copied;
     this.collectReplaced(replaced, info.sha256);
     return info;
   }

@@ -83,6 +83,8 @@ describe("openStorage", () => {
         "tenants",
         "trigger_runs",
         "versions",
+        "webhook_deliveries",
+        "webhook_endpoints",
       ]);
       expect(tables.every((t) => t.strict === 1)).toBe(true);
       expect(() =>

@@ -27,6 +27,7 @@ import { SecretTable } from "./secret-table.js";
 import { SqliteTenantRepository } from "./tenant-repository.js";
 import { SqliteTriggerRunRepository } from "./trigger-run-repository.js";
 import type { Storage } from "./types.js";
+import { SqliteWebhookRepository } from "./webhook-repository.js";
 
 export interface StorageOptions {
   /** Created with mode 0700 if absent; holds `skiff.db`, `blobs/`, `objects/` and, unless `masterKey` is given, `master.key`. */
@@ -55,6 +56,7 @@ export class SqliteStorage implements Storage {
   readonly multipart: SqliteMultipartStore;
   readonly kv: SqliteKvStore;
   readonly s3Credentials: SqliteS3CredentialRepository;
+  readonly webhooks: SqliteWebhookRepository;
   /** Deletes object files nothing points at; `sweep` also finds those a crash or a cascade left behind. */
   readonly objectGarbage: ObjectGarbage;
 
@@ -91,6 +93,7 @@ export class SqliteStorage implements Storage {
     this.multipart = new SqliteMultipartStore(db, objectFiles, buckets, this.objects, now);
     this.kv = new SqliteKvStore(db);
     this.s3Credentials = new SqliteS3CredentialRepository(db, cipher, now);
+    this.webhooks = new SqliteWebhookRepository(db, cipher);
   }
 
   async close(): Promise<void> {

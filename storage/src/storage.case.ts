@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { describeObjectStorage } from "./objects.case.js";
 import { describeSchedulerStorage, type ShareStorage } from "./scheduler-storage.case.js";
 import type { Storage } from "./types.js";
+import { describeWebhookStorage } from "./webhooks.case.js";
 
 const encoder = new TextEncoder();
 const code = (source: string): Uint8Array => encoder.encode(source);
@@ -670,6 +671,10 @@ export function runStorageConformance(
 
     describe("buckets, objects, KV and S3 credentials", () => {
       describeObjectStorage(() => storage);
+    });
+
+    describe("webhooks", () => {
+      describeWebhookStorage(() => storage);
     });
   });
 }

@@ -389,6 +389,11 @@ export interface WriteContext {
    * the event that invoked it): `hops` is how many notified writes led here. Absent: a fresh chain (an upload).
    */
   chain?: { id: string; hops: number };
+  /**
+   * Told, after the write committed, what it notified: how many events were queued (the caller may wake the
+   * dispatcher) and which notifications the recursion guard stopped (the caller logs them).
+   */
+  onNotified?(result: { queued: number; stopped: Array<{ function: string; reason: string }> }): void;
 }
 
 export interface PutObjectInput {
@@ -635,7 +640,12 @@ export interface StoredWebhookRequest {
 
 export interface WebhookRepository {
   /** Throws `FUNCTION_NOT_FOUND`. */
-  create(tenant: string, functionName: string, input: CreateWebhookInput, now: number): Promise<WebhookEndpoint>;
+  create(
+    tenant: string,
+    functionName: string,
+    input: CreateWebhookInput,
+    now: number,
+  ): Promise<WebhookEndpoint>;
   list(tenant: string, functionName: string): Promise<WebhookEndpoint[]>;
   /** By its public id, with the decrypted secret (to verify a request). */
   resolve(id: string): Promise<{ endpoint: WebhookEndpoint; secret: string } | undefined>;
@@ -650,6 +660,8 @@ export interface WebhookRepository {
   record(
     endpointId: string,
     input: {
+      /** The delivery's id (default a new UUID): chosen by the caller when the queued payload must name it. */
+      id?: string;
       request: StoredWebhookRequest;
       providerDeliveryId: string | null;
       eventType: string | null;
@@ -666,7 +678,12 @@ export interface WebhookRepository {
     update: { status: string; invocationId?: string | null; attempts?: number },
   ): Promise<void>;
   /** Newest first. */
-  deliveries(tenant: string, functionName: string, endpointId: string, limit?: number): Promise<WebhookDelivery[]>;
+  deliveries(
+    tenant: string,
+    functionName: string,
+    endpointId: string,
+    limit?: number,
+  ): Promise<WebhookDelivery[]>;
   /** One delivery with its stored request (for the detail view and replay). Throws `NOT_FOUND`. */
   delivery(
     tenant: string,

@@ -128,7 +128,6 @@ describe("a server killed during a burst of uploads", () => {
     // What the SDK saw acknowledged carried the right ETag.
     for (const [n, etag] of acknowledged) expect(etag).toBe(`"${md5(bodyOf(n))}"`);
 
-    const beforeRestart = collector.reports.length;
     server = await start();
     const after = s3Client(server, credentials);
     try {
@@ -160,7 +159,6 @@ describe("a server killed during a burst of uploads", () => {
         const etags = notifiedEtags(keyOf(n));
         expect([keyOf(n), [...new Set(etags)]]).toEqual([keyOf(n), [md5(bodyOf(n))]]);
       }
-      console.log("STATS", { acked: acknowledged.size, failed: failed.size, present: present.size, beforeRestart, reports: collector.reports.length });
       // Nothing that is not stored was notified: a write that failed never notifies.
       const notifiedKeys = new Set(collector.reports.map((r) => r.body.id));
       expect([...notifiedKeys].sort()).toEqual([...present].map(keyOf).sort());

@@ -385,7 +385,9 @@ describe("delivery", () => {
       { events: ["object-create"], function: "batch-sink", batchSize: 5, maxWaitMs: 10_000 },
     ]);
     const keys = ["one", "two", "three", "four", "five"].map((n) => `batch/${n}.txt`);
-    for (const key of keys) await s3.send(new PutObjectCommand({ Bucket: "batched", Key: key, Body: key }));
+    await Promise.all(
+      keys.map((key) => s3.send(new PutObjectCommand({ Bucket: "batched", Key: key, Body: key }))),
+    );
 
     await waitFor(
       "all five messages",
@@ -393,9 +395,9 @@ describe("delivery", () => {
       30_000,
     );
     const batches = batchesOf("batch");
-    // Fewer invocations than uploads; with a window this long, exactly one of five messages, in write order.
+    // Fewer invocations than uploads; with a window this long, exactly one, of all five messages.
     expect(batches.length).toBeLessThan(5);
-    expect(batches).toEqual([keys]);
+    expect(batches.map((batch) => [...batch].sort())).toEqual([[...keys].sort()]);
     expect(reportsOf("batch").map((r) => r.body.batchSize)).toEqual([5, 5, 5, 5, 5]);
   });
 

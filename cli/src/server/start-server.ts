@@ -5,7 +5,13 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createAdaptorServer } from "@hono/node-server";
 import { type CodeBundle, LIMITS, newApiKey, parseCodeBundle, singleModuleBundle } from "@skiff/core";
-import { createBindingHost, createGateway, type Gateway } from "@skiff/gateway";
+import {
+  createBindingHost,
+  createGateway,
+  type Gateway,
+  notificationReporter,
+  webhookDeliveryHooks,
+} from "@skiff/gateway";
 import { type EgressPolicy, Supervisor } from "@skiff/runtime";
 import { Scheduler } from "@skiff/scheduler";
 import { openStorage, type Storage } from "@skiff/storage";
@@ -76,10 +82,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       .catch((error) => options.logger.warn({ err: error }, "could not sweep object files"));
 
     const { logger } = options;
+    // Declared before the runtime: binding writes wake the scheduler, which needs the runtime to exist first.
+    let scheduler: Scheduler | undefined;
     const runtime = new Supervisor({
       loadCode: (spec) => loadCode(storage, spec.codeHash),
       // Bucket and KV bindings are served here, where storage lives; the workers only forward calls.
-      bindingHost: createBindingHost({ storage, now: Date.now, maxObjectBytes }),
+      bindingHost: createBindingHost({
+        storage,
+        now: Date.now,
+        maxObjectBytes,
+        onNotified: notificationReporter(logger, () => scheduler?.wake()),
+      }),
       ...(options.egress === undefined ? {} : { egress: options.egress }),
       // V8 code caches survive restarts, so a cold start after one does not compile from scratch.
       workerEnv: { ...process.env, SKIFF_COMPILE_CACHE_DIR: join(options.dataDir, "compile-cache") },
@@ -88,12 +101,18 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     cleanups.push(() => runtime.close());
     // The scheduler finds functions through the gateway's routing table, and the gateway enqueues through it.
     let gateway: Gateway | undefined;
-    const scheduler = new Scheduler({
+    scheduler = new Scheduler({
       storage,
       runtime,
       resolve: (tenant, name) => gateway?.routes.get(tenant, name),
       onInvocation: (record) => gateway?.record(record),
       onError: (error) => logger.error({ err: error }, "scheduler error"),
+      // Webhook deliveries keep their log (status, attempts, invocation) current as the queue delivers them.
+      hooks: {
+        webhook: webhookDeliveryHooks(storage.webhooks, (error) =>
+          logger.error({ err: error }, "could not update a webhook delivery's status"),
+        ),
+      },
       ...(options.eventLeaseMs === undefined ? {} : { leaseMs: options.eventLeaseMs }),
     });
     gateway = await createGateway({

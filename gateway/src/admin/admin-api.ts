@@ -13,6 +13,7 @@ import { s3CredentialRoutes } from "./s3-credential-routes.js";
 import { secretRoutes } from "./secret-routes.js";
 import { tenantRoutes } from "./tenant-routes.js";
 import { triggerRoutes } from "./trigger-routes.js";
+import { webhookRoutes } from "./webhook-routes.js";
 
 /** Routes mounted at `/api/v1`. Every one needs a key; tenant resources need that tenant's key or the operator's. */
 export function adminApi(deps: GatewayDeps): Hono<AuthEnv> {
@@ -44,6 +45,7 @@ export function adminApi(deps: GatewayDeps): Hono<AuthEnv> {
   app.route("/tenants/:tenant/functions", deadLetterRoutes(deps));
   app.route("/tenants/:tenant/functions", functionRoutes(deps));
   app.route("/tenants/:tenant/functions", secretRoutes(deps));
+  app.route("/tenants/:tenant/functions", webhookRoutes(deps));
   app.route("/tenants/:tenant/buckets", bucketRoutes(deps));
   app.route("/tenants/:tenant/kv", kvRoutes(deps));
   app.route("/tenants/:tenant/s3-credentials", s3CredentialRoutes(deps));

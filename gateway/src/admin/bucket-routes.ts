@@ -15,7 +15,7 @@ import {
   parseRequest,
 } from "./schemas.js";
 
-type BucketDeps = Pick<GatewayDeps, "storage" | "now" | "maxObjectBytes">;
+type BucketDeps = Pick<GatewayDeps, "storage" | "now" | "maxObjectBytes" | "writeContext">;
 
 const SMALL_BODY_BYTES = 16 * 1024;
 /** 100 rules with 1 KB prefix and suffix each, escaped, fit. */
@@ -75,7 +75,7 @@ export function bucketRoutes(deps: BucketDeps): Hono<AuthEnv> {
     return bucket;
   }
 
-  const write = (action: WriteContext["action"]): WriteContext => ({ now: deps.now(), action });
+  const write = (action: WriteContext["action"]): WriteContext => deps.writeContext(action);
 
   app.post("/", async (c) => {
     const body = parseRequest(createBucketBody, await readJsonBody(c.req.raw, SMALL_BODY_BYTES), "bucket");

@@ -3,13 +3,15 @@
 // argument from the isolate is validated, the tenant is always the version's own, and writes need read-write.
 import { type BucketBinding, type KvBinding, LIMITS, SkiffError } from "@skiff/core";
 import type { BindingCall, BindingHost } from "@skiff/runtime";
-import type { ObjectInfo, Storage } from "@skiff/storage";
+import type { ObjectInfo, Storage, WriteContext } from "@skiff/storage";
 
 export interface BindingHostOptions {
   storage: Pick<Storage, "objects" | "kv">;
   now: () => number;
   /** Largest object a binding may write, bytes. */
   maxObjectBytes: number;
+  /** Told what each write notified (see notificationReporter). */
+  onNotified?: WriteContext["onNotified"];
 }
 
 const KV_VALUE_BYTES = 25 * 1024 * 1024;
@@ -63,6 +65,7 @@ export function createBindingHost(options: BindingHostOptions): BindingHost {
         now: now(),
         action,
         ...(call.chain === undefined ? {} : { chain: call.chain }),
+        ...(options.onNotified === undefined ? {} : { onNotified: options.onNotified }),
       };
     };
     switch (call.op) {

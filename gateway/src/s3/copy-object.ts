@@ -64,7 +64,7 @@ export async function copyObject(request: ObjectRequest, sourceHeader: string): 
       "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
     );
   }
-  const context = { now: deps.now(), action: "CopyObject" as const, copySource: source };
+  const context = deps.writeContext("CopyObject", { copySource: source });
   let info: ObjectInfo;
   if (directive === "COPY") {
     info = await storageCall(deps.storage.objects.copy(tenant, source, { bucket, key }, context), {

@@ -51,7 +51,7 @@ export async function deleteObjects(request: BucketRequest): Promise<Response> {
   for (const key of keys) {
     try {
       assertKeyLength(key);
-      await deps.storage.objects.delete(tenant, bucket, key, { now: deps.now(), action: "DeleteObject" });
+      await deps.storage.objects.delete(tenant, bucket, key, deps.writeContext("DeleteObject"));
       if (!quiet) deleted.push({ Key: key });
     } catch (error) {
       const s3 = toS3Error(error);

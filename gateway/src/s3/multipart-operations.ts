@@ -95,7 +95,7 @@ export async function completeMultipartUpload(request: ObjectRequest, uploadId: 
       bucket,
       uploadId,
       parts,
-      { now: deps.now(), action: "CompleteMultipartUpload" },
+      deps.writeContext("CompleteMultipartUpload"),
       // The whole object is held to the object limit, and the upload to the key it was started for.
       { key, maxBytes: deps.maxObjectBytes },
     ),

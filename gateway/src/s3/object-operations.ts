@@ -32,7 +32,7 @@ export async function putObject(request: ObjectRequest): Promise<Response> {
         metadata: metadataFromHeaders(headers),
         maxBytes: deps.maxObjectBytes,
       },
-      { now: deps.now(), action: "PutObject" },
+      deps.writeContext("PutObject"),
     ),
     { NOT_FOUND: () => noSuchBucket(bucket) },
   );
@@ -64,7 +64,7 @@ export async function headObject(request: ObjectRequest): Promise<Response> {
 export async function deleteObject(request: ObjectRequest): Promise<Response> {
   const { deps, tenant, bucket, key } = request;
   await storageCall(
-    deps.storage.objects.delete(tenant, bucket, key, { now: deps.now(), action: "DeleteObject" }),
+    deps.storage.objects.delete(tenant, bucket, key, deps.writeContext("DeleteObject")),
     {
       NOT_FOUND: () => noSuchBucket(bucket),
     },

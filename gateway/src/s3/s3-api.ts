@@ -7,7 +7,7 @@ import { parseS3Path, requestTarget, S3_MOUNT } from "./request-target.js";
 import { type S3Deps, S3Query } from "./s3-request.js";
 import { verifySignature } from "./signature-verifier.js";
 
-export type S3ApiDeps = Pick<GatewayDeps, "storage" | "logger" | "now" | "newId" | "maxObjectBytes">;
+export type S3ApiDeps = Pick<GatewayDeps, "storage" | "logger" | "now" | "newId" | "maxObjectBytes" | "writeContext">;
 
 /**
  * Routes for `app.route("/s3", s3Api(deps))`. Every request must be signed with an access key issued by
@@ -24,6 +24,7 @@ export function s3Api(deps: S3ApiDeps): Hono {
     now: deps.now,
     newId: deps.newId,
     maxObjectBytes: deps.maxObjectBytes,
+    writeContext: deps.writeContext,
   };
   const app = new Hono();
   app.all("*", async (c) => {

@@ -1,5 +1,5 @@
 // What every S3 operation receives: who signed the request, what it addresses, and the gateway's services.
-import type { Storage } from "@skiff/storage";
+import type { Storage, WriteContext } from "@skiff/storage";
 import type { Logger } from "pino";
 import type { QueryParam } from "./request-target.js";
 import type { VerifiedSignature } from "./signature-verifier.js";
@@ -13,6 +13,8 @@ export interface S3Deps {
   newId: () => string;
   /** Largest object (and part) accepted, in bytes. */
   maxObjectBytes: number;
+  /** The context of a write: its time and action, and what to do with what it notified. */
+  writeContext(action: WriteContext["action"], extra?: Partial<WriteContext>): WriteContext;
 }
 
 export interface S3Request {

@@ -35,6 +35,7 @@ import type {
   TenantRepository,
   TriggerRunRepository,
   VersionRecord,
+  WebhookRepository,
 } from "@skiff/storage";
 
 interface StoredFunction {
@@ -68,6 +69,7 @@ export class FakeStorage implements Storage {
   readonly multipart = unsupported<MultipartStore>("multipart");
   readonly kv = unsupported<KvStore>("kv");
   readonly s3Credentials = unsupported<S3CredentialRepository>("s3Credentials");
+  readonly webhooks = unsupported<WebhookRepository>("webhooks");
 
   readonly tenants: TenantRepository = {
     create: async (name) => {

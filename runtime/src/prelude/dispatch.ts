@@ -72,7 +72,7 @@ function missing(what: string): TypeError {
 
 /** Calls a Lambda handler, async or callback style. */
 function callLambda(handler: LambdaHandler, event: unknown, meta: InvocationMeta): Promise<unknown> {
-  const context = lambdaContext(meta);
+  const context = lambdaContext(meta, env);
   if (handler.length < 3) return Promise.resolve(handler(event, context));
   return new Promise((resolve, reject) => {
     const returned = handler(event, context, (error: unknown, value: unknown) => {

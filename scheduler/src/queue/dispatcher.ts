@@ -21,7 +21,11 @@ export interface DeliveryHooks {
   before?(event: LeasedEvent, version: VersionSpec, invocationId: string): Promise<void>;
   after?(event: LeasedEvent, result: InvocationResult): Promise<void>;
   /** What became of each event of a delivery: delivered, to be tried again, or dead-lettered. */
-  settled?(event: LeasedEvent, state: "completed" | "retrying" | "dead", result: InvocationResult): Promise<void>;
+  settled?(
+    event: LeasedEvent,
+    state: "completed" | "retrying" | "dead",
+    result: InvocationResult,
+  ): Promise<void>;
 }
 
 export interface DispatcherOptions {
@@ -57,6 +61,8 @@ const TRANSIENT = new Set(["TOO_MANY_REQUESTS", "SHUTTING_DOWN", "RUNTIME_CRASHE
 const DEFER_MS = 1000;
 /** Wait before trying again when this process already runs the function at its concurrency limit. */
 const BUSY_DEFER_MS = 100;
+/** How often a filling batch of storage notifications is looked at again. */
+const BATCH_POLL_MS = 100;
 
 export class EventDispatcher {
   readonly #o: Required<Omit<DispatcherOptions, "hooks" | "onInvocation" | "onError">> & DispatcherOptions;
@@ -174,8 +180,11 @@ export class EventDispatcher {
       const { size, maxWaitMs } = batchSettings(group[0] as LeasedEvent);
       const oldest = Math.min(...group.map((e) => e.createdAt));
       if (group.length < size && now - oldest < maxWaitMs) {
-        // Not full and not old enough: give it back until the window closes, without counting an attempt.
-        for (const event of group) await this.#o.queue.defer(event.id, this.#o.owner, oldest + maxWaitMs);
+        // Not full and not old enough: give it back without counting an attempt, to be leased again at the next
+        // poll with whatever arrived meanwhile (or when the window closes, whichever is first).
+        // On a shared grid, so every waiting notification of the function comes back at the same moment.
+        const again = Math.min(oldest + maxWaitMs, (Math.floor(now / BATCH_POLL_MS) + 1) * BATCH_POLL_MS);
+        for (const event of group) await this.#o.queue.defer(event.id, this.#o.owner, again);
         continue;
       }
       for (let i = 0; i < group.length; i += size) single.push(group.slice(i, i + size));

@@ -5,5 +5,14 @@ import { versionCodeSummary } from "./003-version-code-summary.js";
 import { scheduler } from "./004-scheduler.js";
 import { buckets } from "./005-buckets.js";
 import { deliveredKeys } from "./006-delivered-keys.js";
+import { webhooks } from "./007-webhooks.js";
 
-export const MIGRATIONS = [initial, secrets, versionCodeSummary, scheduler, buckets, deliveredKeys] as const;
+export const MIGRATIONS = [
+  initial,
+  secrets,
+  versionCodeSummary,
+  scheduler,
+  buckets,
+  deliveredKeys,
+  webhooks,
+] as const;
