@@ -67,13 +67,11 @@ export class ObjectNotifier {
       VALUES (?, ?, 'storage', ?, NULL, 0, ?, ?, ?, ?)`);
   }
 
-  /**
-   * Queues one "storage" event for each rule of the bucket that matches the write and whose function still
-   * exists (a rule naming a deleted function is skipped). A write whose chain has made 16 notified writes
-   * already goes straight to the dead letters instead, unless the rule allows recursion.
-   */
   /** What each write (by its context) notified, until `report` hands it to the caller after the commit. */
-  readonly #results = new WeakMap<WriteContext, { queued: number; stopped: Array<{ function: string; reason: string }> }>();
+  readonly #results = new WeakMap<
+    WriteContext,
+    { queued: number; stopped: Array<{ function: string; reason: string }> }
+  >();
 
   /** Calls the write's `onNotified` once its transaction has committed (never for a rolled-back write). */
   report(context: WriteContext): void {
@@ -87,6 +85,11 @@ export class ObjectNotifier {
     this.#results.delete(context);
   }
 
+  /**
+   * Queues one "storage" event for each rule of the bucket that matches the write and whose function still
+   * exists (a rule naming a deleted function is skipped). A write whose chain has made 16 notified writes
+   * already goes straight to the dead letters instead, unless the rule allows recursion.
+   */
   notify(write: NotifiedWrite, context: WriteContext): { queued: string[]; deadLettered: string[] } {
     const result = { queued: [] as string[], deadLettered: [] as string[] };
     this.#results.set(context, { queued: 0, stopped: [] });
@@ -132,7 +135,9 @@ export class ObjectNotifier {
           RECURSION_DEAD_LETTER_ERROR,
         );
         result.deadLettered.push(id);
-        this.#results.get(context)?.stopped.push({ function: rule.function, reason: RECURSION_DEAD_LETTER_REASON });
+        this.#results
+          .get(context)
+          ?.stopped.push({ function: rule.function, reason: RECURSION_DEAD_LETTER_REASON });
       } else {
         this.insertEvent.run(id, functionId, json, now, now);
         result.queued.push(id);

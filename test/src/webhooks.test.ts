@@ -350,15 +350,17 @@ describe("async delivery", () => {
     const first = await post(hook, body, headers);
     const second = await post(hook, body, headers);
     expect(first.status).toBe(202);
-    expect(second.status).toBe(202);
-    expect(second.json.deliveryId).toBe(first.json.deliveryId);
-    expect(second.json.duplicate).toBe(true);
+    // A replayed delivery id inside the window is refused like a bad signature, naming the first delivery.
+    expect(second.status).toBe(401);
+    expect(second.json.error).toMatchObject({ reason: "replayed", deliveryId: first.json.deliveryId });
     // A different delivery sent afterwards is delivered; by then the duplicate would have been too.
     const other = await post(hook, body, sign.github(SECRET, body));
     await delivered(first.json.deliveryId, "the first delivery");
     await delivered(other.json.deliveryId, "the later delivery");
     expect(collector.count(first.json.deliveryId)).toBe(1);
-    expect(await deliveries("once", hook)).toHaveLength(2);
+    const log = await deliveries("once", hook);
+    expect(log).toHaveLength(3);
+    expect(log.filter((d) => d.failureReason === "replayed")).toHaveLength(1);
   });
 });
 

@@ -71,6 +71,15 @@ export const serveCommand = defineCommand({
       dataDir,
       adminToken: context.env.SKIFF_ADMIN_TOKEN,
       masterKey: context.env.SKIFF_MASTER_KEY,
+      ...(context.env.SKIFF_WEBHOOK_RETENTION_DAYS === undefined
+        ? {}
+        : {
+            webhookRetentionDays: parseIntegerOption(
+              "SKIFF_WEBHOOK_RETENTION_DAYS",
+              context.env.SKIFF_WEBHOOK_RETENTION_DAYS,
+              7,
+            ) as number,
+          }),
       ...(context.env.SKIFF_MAX_OBJECT_BYTES === undefined
         ? {}
         : {

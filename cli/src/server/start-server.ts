@@ -35,6 +35,8 @@ export interface StartServerOptions {
   drainMs?: number;
   /** How long an async event's lease lasts (SKIFF_EVENT_LEASE_MS); after a crash, the wait before redelivery. */
   eventLeaseMs?: number;
+  /** How long webhook deliveries are kept (SKIFF_WEBHOOK_RETENTION_DAYS); default 7. */
+  webhookRetentionDays?: number;
   /** Largest object a bucket takes (SKIFF_MAX_OBJECT_BYTES); default 100 MB. */
   maxObjectBytes?: number;
   /** `SKIFF_MASTER_KEY` (64 hex digits or base64); absent: `<dataDir>/master.key`, created on first start. */
@@ -75,6 +77,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     });
     cleanups.push(() => storage.close());
     const defaultTenant = await ensureDefaultTenant(storage, options.dataDir);
+    // Webhook deliveries (with their bodies) are kept for `webhookRetentionDays`, pruned hourly.
+    const retentionMs = (options.webhookRetentionDays ?? 7) * 24 * 60 * 60 * 1000;
+    const pruneDeliveries = () =>
+      storage.webhooks
+        .prune(Date.now() - retentionMs)
+        .catch((error) => options.logger.warn({ err: error }, "could not prune webhook deliveries"));
+    void pruneDeliveries();
+    const pruner = setInterval(pruneDeliveries, 60 * 60 * 1000);
+    pruner.unref();
+    cleanups.push(async () => clearInterval(pruner));
     // Object files left behind by a crash (between a file's rename and its row's commit) or a tenant cascade.
     storage.objectGarbage
       .sweep(Date.now())

@@ -63,12 +63,9 @@ export async function headObject(request: ObjectRequest): Promise<Response> {
 /** DELETE /s3/{bucket}/{key}: 204 whether or not the key existed, as S3 answers. */
 export async function deleteObject(request: ObjectRequest): Promise<Response> {
   const { deps, tenant, bucket, key } = request;
-  await storageCall(
-    deps.storage.objects.delete(tenant, bucket, key, deps.writeContext("DeleteObject")),
-    {
-      NOT_FOUND: () => noSuchBucket(bucket),
-    },
-  );
+  await storageCall(deps.storage.objects.delete(tenant, bucket, key, deps.writeContext("DeleteObject")), {
+    NOT_FOUND: () => noSuchBucket(bucket),
+  });
   return emptyResponse(204);
 }
 

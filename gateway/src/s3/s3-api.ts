@@ -7,7 +7,10 @@ import { parseS3Path, requestTarget, S3_MOUNT } from "./request-target.js";
 import { type S3Deps, S3Query } from "./s3-request.js";
 import { verifySignature } from "./signature-verifier.js";
 
-export type S3ApiDeps = Pick<GatewayDeps, "storage" | "logger" | "now" | "newId" | "maxObjectBytes" | "writeContext">;
+export type S3ApiDeps = Pick<
+  GatewayDeps,
+  "storage" | "logger" | "now" | "newId" | "maxObjectBytes" | "writeContext"
+>;
 
 /**
  * Routes for `app.route("/s3", s3Api(deps))`. Every request must be signed with an access key issued by

@@ -84,6 +84,33 @@ export function webhookReceiver(deps: ReceiverDeps): Hono {
       );
     }
 
+    // A provider delivery id seen within the window is a replay (DESIGN: refused like a bad signature); it is
+    // logged as a failed delivery, and the first one stays the only one delivered.
+    const refuseReplay = async (firstId: string) => {
+      await deps.storage.webhooks.record(
+        endpoint.id,
+        {
+          ...base,
+          providerDeliveryId: verified.providerDeliveryId,
+          eventType: verified.eventType,
+          verification: "failed",
+          failureReason: "replayed",
+        },
+        deps.now(),
+      );
+      return c.json(
+        {
+          error: {
+            code: "UNAUTHORIZED",
+            message: "this webhook delivery id was already received",
+            reason: "replayed",
+            deliveryId: firstId,
+          },
+        },
+        401,
+      );
+    };
+
     // The delivery's id is chosen here, so that the queued event (written in the same transaction) names it.
     const deliveryId = deps.newId();
     const input = {
@@ -104,12 +131,13 @@ export function webhookReceiver(deps: ReceiverDeps): Hono {
         { ...input, queue: { payload } },
         deps.now(),
       );
-      if (!duplicate) deps.scheduler.wake();
+      if (duplicate) return refuseReplay(delivery.id);
+      deps.scheduler.wake();
       return c.json({ deliveryId: delivery.id, duplicate }, 202);
     }
 
     const { delivery, duplicate } = await deps.storage.webhooks.record(endpoint.id, input, deps.now());
-    if (duplicate) return c.json({ deliveryId: delivery.id, duplicate }, 202);
+    if (duplicate) return refuseReplay(delivery.id);
     const version = deps.routes.get(endpoint.tenant, endpoint.functionName);
     if (version === undefined) {
       await deps.storage.webhooks.updateStatus(delivery.id, { status: "failed" });

@@ -1,7 +1,10 @@
 // The Lambda `context` object (DESIGN §4).
 import type { InvocationMeta } from "../invocation-events.js";
 
-export function lambdaContext(meta: InvocationMeta, env: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function lambdaContext(
+  meta: InvocationMeta,
+  env: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   return {
     // Not in AWS's context: Skiff's bindings (buckets, KV) and vars, the `env` Workers handlers get. Lambda code
     // has no process.env here, so this is where it finds them.
