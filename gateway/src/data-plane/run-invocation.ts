@@ -1,7 +1,12 @@
 // Runs one invocation for an HTTP client and records it: a streamed response goes to the client as soon as
 // the handler returns it (the record is written when the body and waitUntil work have ended); anything else
 // is answered from the final result.
-import type { InvocationEvent, InvocationRecord, InvocationResult, TriggerKind } from "@skiff/core";
+import {
+  type InvocationEvent,
+  type InvocationResult,
+  type TriggerKind,
+  toInvocationRecord,
+} from "@skiff/core";
 import type { StreamingResponse, VersionSpec } from "@skiff/runtime";
 import type { GatewayDeps } from "../deps.js";
 import { errorReply, functionResponse, invocationReply } from "./invocation-response.js";
@@ -30,10 +35,15 @@ export async function runInvocation(
     started.then((response) => ({ response })),
     done.then((result) => ({ result })),
   ]);
+  const context = {
+    tenant: version.tenant,
+    functionName: version.functionName,
+    version: version.number,
+    trigger: options.trigger,
+    startedAt,
+  };
   const record = (result: InvocationResult, status: number, outcome = result.outcome, error = result.error) =>
-    deps.writer.add(
-      toRecord(version, options.trigger, invocationId, startedAt, result, status, outcome, error),
-    );
+    deps.writer.add(toInvocationRecord(context, { ...result, invocationId }, { status, outcome, error }));
 
   if ("result" in first) {
     const reply = invocationReply(first.result, invocationId);
@@ -56,32 +66,4 @@ export async function runInvocation(
   }
   done.then((result) => record(result, response.status)).catch(() => {});
   return reply;
-}
-
-function toRecord(
-  version: VersionSpec,
-  trigger: TriggerKind,
-  id: string,
-  startedAt: number,
-  result: InvocationResult,
-  status: number,
-  outcome: InvocationRecord["outcome"],
-  error: InvocationRecord["error"],
-): InvocationRecord {
-  return {
-    id,
-    tenant: version.tenant,
-    functionName: version.functionName,
-    version: version.number,
-    trigger,
-    startedAt,
-    outcome,
-    status,
-    cold: result.cold,
-    cpuMs: result.cpuMs,
-    wallMs: result.wallMs,
-    ...(error === undefined ? {} : { error }),
-    logs: result.logs,
-    droppedLogLines: result.droppedLogLines,
-  };
 }
