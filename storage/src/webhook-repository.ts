@@ -137,6 +137,9 @@ export class SqliteWebhookRepository implements WebhookRepository {
       SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d
       WHERE d.endpoint_id = ? AND d.provider_delivery_id = ? AND d.received_at > ?
         AND d.verification = 'verified' AND d.provider_delivery_id IS NOT NULL
+        -- A delivery that ended badly (dead-lettered, or a sync answer other than 2xx) does not make the
+        -- provider's retry of it a replay: the retry is how the event gets through.
+        AND d.status NOT IN ('failed', 'dead') AND NOT (d.status GLOB '[0-9][0-9][0-9]' AND d.status NOT GLOB '2[0-9][0-9]')
       ORDER BY d.received_at, d.rowid LIMIT 1`);
     this.existingEventKey = db.prepare(`
       SELECT id FROM events WHERE function_id = ? AND idempotency_key = ?

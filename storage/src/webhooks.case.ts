@@ -264,6 +264,21 @@ export function describeWebhookStorage(current: () => Storage): void {
       expect(await storage.events.depth("acme", "hello")).toMatchObject({ count: 1 });
     });
 
+    it("lets a provider retry a delivery that ended badly (sync non-2xx, dead-lettered)", async () => {
+      const gh = await github();
+      const first = await storage.webhooks.record(gh.id, verified(), T);
+      await storage.webhooks.updateStatus(first.delivery.id, { status: "500" });
+      const retried = await storage.webhooks.record(gh.id, verified(), T + 1);
+      expect(retried.duplicate).toBe(false);
+      await storage.webhooks.updateStatus(retried.delivery.id, { status: "200" });
+      expect((await storage.webhooks.record(gh.id, verified(), T + 2)).duplicate).toBe(true);
+      const other = await storage.webhooks.record(gh.id, verified({ providerDeliveryId: "d-9" }), T + 3);
+      await storage.webhooks.updateStatus(other.delivery.id, { status: "dead" });
+      expect(
+        (await storage.webhooks.record(gh.id, verified({ providerDeliveryId: "d-9" }), T + 4)).duplicate,
+      ).toBe(false);
+    });
+
     it("deduplicates a provider delivery id within the window, and not after it", async () => {
       const gh = await github();
       const first = await storage.webhooks.record(gh.id, verified({ queue: { payload: { n: 1 } } }), T);

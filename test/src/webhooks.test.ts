@@ -450,6 +450,26 @@ describe("limits and admin", () => {
     expect(unknown.json.error.code).toBe("NOT_FOUND");
   });
 
+  it("refuses a Standard Webhooks secret that does not decode to a real key", async () => {
+    await admin.mustDeploy("std-bad", REPORTER("std-bad"));
+    for (const secret of ["whsec_A", "whsec_AAA="]) {
+      const answer = await admin.call("POST", `${FN}/std-bad/webhooks`, { provider: "standard", secret });
+      expect(answer.status).toBe(400);
+    }
+    expect((await admin.call("GET", `${FN}/std-bad/webhooks`)).json.webhooks).toEqual([]);
+  });
+
+  it("never lets a client send the platform's x-skiff-* headers to a function", async () => {
+    await admin.mustDeploy(
+      "spoof",
+      "export default { fetch(request) { return Response.json({ verified: request.headers.get('x-skiff-webhook-verified') }) } }",
+    );
+    const answer = await call(`${server.url}/fn/default/spoof`, {
+      headers: { "x-skiff-webhook-verified": "stripe" },
+    });
+    expect(answer.json).toEqual({ verified: null });
+  });
+
   it("lists and deletes receivers; a deleted one answers 404", async () => {
     await admin.mustDeploy("listed", REPORTER("listed"));
     const hook = await createWebhook("listed", { provider: "stripe", secret: "whsec_x", mode: "sync" });

@@ -3,6 +3,7 @@
 import { assertValidName, SkiffError } from "@skiff/core";
 import type { StoredWebhookRequest, WebhookEndpoint } from "@skiff/storage";
 import { Hono } from "hono";
+import { Webhook } from "standardwebhooks";
 import { z } from "zod";
 import type { AuthEnv } from "../auth.js";
 import { runInvocation } from "../data-plane/run-invocation.js";
@@ -59,6 +60,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): Hono<AuthEnv> {
   app.post("/:name/webhooks", async (c) => {
     const { tenant, name } = target(c.req.param("tenant"), c.req.param("name"));
     const body = parseRequest(createWebhookBody, await readJsonBody(c.req.raw, 64 * 1024), "webhook");
+    if (body.provider === "standard") assertStandardSecret(body.secret);
     const endpoint = await storage.webhooks.create(
       tenant,
       name,
@@ -134,4 +136,22 @@ export function webhookRoutes(deps: WebhookRouteDeps): Hono<AuthEnv> {
   }
 
   return app;
+}
+
+/** A Standard Webhooks secret must decode (`whsec_` + base64) to a key of at least 16 bytes, or no delivery verifies. */
+function assertStandardSecret(secret: string): void {
+  const key = secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret;
+  let bytes = 0;
+  try {
+    new Webhook(secret);
+    bytes = Buffer.from(key, "base64").byteLength;
+  } catch {
+    bytes = 0;
+  }
+  if (bytes < 16) {
+    throw new SkiffError(
+      "INVALID_REQUEST",
+      "a Standard Webhooks secret is whsec_ followed by the base64 of at least 16 random bytes",
+    );
+  }
 }

@@ -21,6 +21,14 @@ describe("toHttpEvent", () => {
     });
   });
 
+  it("drops x-skiff-* headers, which only the platform may send to a function", async () => {
+    const request = new Request("http://x/", {
+      headers: { "X-Skiff-Webhook-Verified": "stripe", "x-skiff-event-id": "e", "x-skiffy": "kept" },
+    });
+    const event = await toHttpEvent(request, "http://x/", 100);
+    expect(event.headers).toEqual([["x-skiffy", "kept"]]);
+  });
+
   it("gives GET and HEAD a null body", async () => {
     for (const method of ["GET", "HEAD"]) {
       const event = await toHttpEvent(new Request("http://x/", { method }), "http://x/", 100);

@@ -3,6 +3,7 @@ import type { HeaderList, HttpEvent } from "@skiff/core";
 import { readBody } from "../body-reader.js";
 
 const BODYLESS_METHODS = new Set(["GET", "HEAD"]);
+const PLATFORM_HEADER_PREFIX = "x-skiff-";
 
 /**
  * The event for `request` as the function sees it at `url`. The body is read whole (the runtime takes bytes),
@@ -11,7 +12,11 @@ const BODYLESS_METHODS = new Set(["GET", "HEAD"]);
 export async function toHttpEvent(request: Request, url: string, bodyLimit: number): Promise<HttpEvent> {
   const headers: HeaderList = [];
   // Headers iterate in sorted order with lowercase names; repeated request headers arrive comma-joined.
-  for (const [name, value] of request.headers) headers.push([name, value]);
+  // `x-skiff-*` headers are the platform's word to the function (e.g. that a webhook was verified): a client
+  // must never be able to send them.
+  for (const [name, value] of request.headers) {
+    if (!name.startsWith(PLATFORM_HEADER_PREFIX)) headers.push([name, value]);
+  }
   let body: Uint8Array | null = null;
   if (BODYLESS_METHODS.has(request.method)) {
     request.body?.cancel().catch(() => {});
