@@ -46,6 +46,27 @@ describe("Supervisor", () => {
     expect(second.cold).toBe(false);
   });
 
+  it("keeps a client calling in sequence warm while the previous invocation is still finishing", async () => {
+    const finishing = deploy(
+      `export default { fetch(request, env, ctx) {
+         ctx.waitUntil(new Promise((resolve) => setTimeout(resolve, 5)));
+         return new Response("ok");
+       } }`,
+      "finishing",
+    );
+    await runtime.invoke(finishing, httpEvent()); // cold
+    let answered: () => void = () => {};
+    const response = new Promise<void>((resolve) => {
+      answered = resolve;
+    });
+    const first = runtime.invoke(finishing, httpEvent(), { onResponse: () => answered() });
+    await response;
+    // The first one has answered but its waitUntil is still running: the next call waits for its isolate.
+    const second = await runtime.invoke(finishing, httpEvent());
+    expect((await first).cold).toBe(false);
+    expect(second.cold).toBe(false);
+  });
+
   it("passes request method, headers and body bytes through", async () => {
     const echo = deploy(
       `export default { async fetch(request) {

@@ -18,6 +18,8 @@ export class CodeNeeded extends Error {}
 
 /** How long `ctx.waitUntil` work may go on after the response (DESIGN §5). */
 export const WAIT_UNTIL_MS = 30_000;
+/** How long a request waits for a finishing isolate of its version before starting a new one. */
+const FINISHING_WAIT_MS = 20;
 
 /** Host calls an invocation gets besides its response: outbound fetch and, later, bindings. */
 export interface HostCallContext {
@@ -42,6 +44,8 @@ export interface InvokerOptions {
 export class Invoker {
   readonly #options: InvokerOptions;
   readonly #inFlight = new Map<string, InvocationWatch>();
+  /** Per isolate key: invocations that answered but have not released their isolate yet. */
+  readonly #finishing = new Map<string, Set<Promise<void>>>();
   readonly #now: () => number;
 
   constructor(options: InvokerOptions) {
@@ -67,7 +71,7 @@ export class Invoker {
     const started = this.#now();
     const key = isolateKey(version);
     const generation = pool.generation(key);
-    let sandbox = pool.acquire(key);
+    let sandbox = pool.acquire(key) ?? (await this.#awaitFinishing(key));
     const cold = sandbox === undefined;
     if (sandbox === undefined) {
       if (code.get(version.id) === undefined) throw new CodeNeeded(version.id);
@@ -78,7 +82,14 @@ export class Invoker {
       timeoutMs: version.config.timeoutMs,
     });
     this.#inFlight.set(invocationId, watch);
-    const response = new ResponseRelay(sink, () => watch.extendWall(WAIT_UNTIL_MS));
+    let markReleased: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      markReleased = resolve;
+    });
+    const response = new ResponseRelay(sink, () => {
+      watch.extendWall(WAIT_UNTIL_MS);
+      this.#markFinishing(key, released);
+    });
     let result: SandboxResult;
     try {
       if (cold) {
@@ -118,6 +129,8 @@ export class Invoker {
     if (sandbox.disposed || watch.reason !== undefined) pool.discard(sandbox);
     else if (cold && !sandbox.loaded) pool.discard(sandbox);
     else pool.release(sandbox);
+    this.#finishing.get(key)?.delete(released);
+    markReleased();
 
     return {
       invocationId,
@@ -133,6 +146,37 @@ export class Invoker {
       logs: mapped.logs,
       droppedLogLines: result.droppedLogLines,
     };
+  }
+
+  /**
+   * A request that arrives just after the previous one was answered finds its isolate still finishing (the
+   * response went out before the handler's promise settled and its waitUntil work ended). Waiting a moment for
+   * that isolate beats a cold start, so a client calling in sequence keeps getting warm starts.
+   */
+  async #awaitFinishing(key: string): Promise<Sandbox | undefined> {
+    const finishing = this.#finishing.get(key);
+    if (finishing === undefined || finishing.size === 0) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.race(finishing),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, FINISHING_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    return this.#options.pool.acquire(key);
+  }
+
+  #markFinishing(key: string, released: Promise<void>): void {
+    let set = this.#finishing.get(key);
+    if (set === undefined) {
+      set = new Set();
+      this.#finishing.set(key, set);
+    }
+    set.add(released);
+    released.then(() => {
+      if (set?.size === 0) this.#finishing.delete(key);
+    });
   }
 
   evict(versionId: string): void {
