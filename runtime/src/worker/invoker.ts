@@ -257,7 +257,8 @@ function mapLocations(
   result: SandboxResult,
   bundle: CodeBundle | undefined,
 ): Pick<SandboxResult, "error" | "logs"> {
-  if (bundle === undefined) return result;
+  // Nothing to map on the common path (no error, no log lines): skip building the mapper.
+  if (bundle === undefined || (result.error === undefined && result.logs.length === 0)) return result;
   const map = createStackMapper(bundle);
   const error =
     result.error === undefined

@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import type { Binding, CodeBundle, InvocationEvent } from "@skiff/core";
 import ivm from "isolated-vm";
+import type { InvocationMeta } from "../prelude/invocation-events.js";
 import type { CompileCache } from "./compile-cache.js";
 import { ModuleGraph } from "./module-graph.js";
 import { preludeSource } from "./prelude-source.js";
@@ -20,18 +21,8 @@ export const HOST_CALL_BUDGET = 50_000;
 /** The prelude's code cache, made by this process from our own prelude (never from tenant input). */
 let preludeCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
 
-/** About the invocation, for Lambda's `context` (mirrors the prelude's InvocationMeta). */
-export interface InvocationMeta {
-  invocationId: string;
-  tenant: string;
-  functionName: string;
-  version: number;
-  memoryMb: number;
-  /** Epoch ms by which the handler must finish. */
-  deadline: number;
-  /** The async event's stable id, the same on every retry. */
-  eventId?: string;
-}
+// One definition of what the host tells the prelude about an invocation (a type only: nothing is loaded).
+export type { InvocationMeta } from "../prelude/invocation-events.js";
 
 /**
  * Asynchronous host work an invocation may start from the isolate (`callHost(name, args)` in the prelude).
