@@ -5,6 +5,6 @@ export default defineProject({
   test: {
     name: "test",
     ...sharedTestOptions,
-    include: [...sharedTestOptions.include, "conformance/**/*.test.ts"],
+    include: [...sharedTestOptions.include, "conformance/**/*.test.ts", "adversarial/**/*.test.ts"],
   },
 });

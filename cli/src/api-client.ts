@@ -1,9 +1,30 @@
 // The Skiff HTTP API as typed calls; commands never build URLs or read HTTP responses themselves.
 import type { Readable } from "node:stream";
-import type { FunctionConfigInput } from "@skiff/core";
+import type { FunctionConfigInput, InvocationRecord, TenantQuotas, TenantUsage } from "@skiff/core";
+import type {
+  ObjectSummary as ApiObjectSummary,
+  Bucket,
+  QuotasAnswer,
+  UsageReport,
+} from "@skiff/gateway/api-types";
+import { createParser } from "eventsource-parser";
 import { Agent, type Dispatcher, request } from "undici";
 import { ApiError, ServerUnreachableError } from "./api-error.js";
 import { CliError } from "./cli-error.js";
+import { readInvocationRecord } from "./logs/read-record.js";
+import type {
+  CreateQueueRequest,
+  PublishInfo,
+  PublishRequest,
+  QueueConsumerInfo,
+  QueueConsumerRequest,
+  QueueInfo,
+  QueueMessageRequest,
+  SentMessageInfo,
+  SubscriptionInfo,
+  SubscriptionRequest,
+  TopicInfo,
+} from "./queue-types.js";
 
 export interface ClientOptions {
   url: string;
@@ -52,19 +73,10 @@ export interface InvokeResponse {
   body: Uint8Array;
 }
 
-export interface BucketInfo {
-  name: string;
-  createdAt: number;
-}
+export type BucketInfo = Pick<Bucket, "name" | "createdAt">;
 
-export interface ObjectSummary {
-  key: string;
-  size: number;
-  /** MD5 hex of the content, unquoted. */
-  etag: string;
-  contentType: string | null;
-  lastModified: number;
-}
+/** `etag`: the MD5 hex of the content, unquoted. */
+export type ObjectSummary = ApiObjectSummary;
 
 export interface ListObjectsQuery {
   prefix?: string | undefined;
@@ -157,6 +169,39 @@ export interface WebhookDeliveryInfo {
   attempts: number;
 }
 
+export type ApiKeyRoleName = "admin" | "deploy" | "read";
+
+/** What the server shows of an API key: never the key itself, which is shown once at creation. */
+export interface ApiKeyInfo {
+  id: string;
+  role: string;
+  /** The key's first characters, to recognise it. */
+  prefix: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+/** Filters of a function's logs, passed to the server as they are (it validates them). */
+export interface LogsQuery {
+  /** Epoch ms or a duration back from now: `10m`, `2h`. */
+  since?: string | undefined;
+  /** The least severe level wanted. */
+  level?: string | undefined;
+  /** Outcomes, comma-separated. */
+  outcome?: string | undefined;
+  limit?: number | undefined;
+}
+
+/** What a live follow hands over as the server sends it. */
+export interface LogFollowHandlers {
+  onInvocation(record: InvocationRecord): void;
+  /** The server dropped `dropped` records for this reader (it fell behind); `total` since it started. */
+  onDropped?(dropped: number, total: number): void;
+  /** Stored records asked for with `since` are sent; live ones follow. */
+  onReady?(): void;
+}
+
 /** The calls commands make; {@link SkiffClient} is the HTTP implementation, tests pass fakes. */
 export interface SkiffApi {
   deployFunction(tenant: string, name: string, input: DeployRequest): Promise<DeployResult>;
@@ -197,6 +242,50 @@ export interface SkiffApi {
   ): Promise<WebhookDeliveryInfo[]>;
   /** The function's answer to the replayed request, whatever its status. */
   replayWebhookDelivery(tenant: string, name: string, id: string, delivery: string): Promise<InvokeResponse>;
+  /** The new key (shown this once) and what the server keeps of it. */
+  createApiKey(tenant: string, role: ApiKeyRoleName): Promise<{ key: string; apiKey: ApiKeyInfo }>;
+  /** Newest first, revoked keys included. */
+  listApiKeys(tenant: string): Promise<ApiKeyInfo[]>;
+  /** Idempotent: revoking a revoked key succeeds. */
+  revokeApiKey(tenant: string, id: string): Promise<void>;
+  /** The tenant's quotas (null: unlimited) and what it uses now. */
+  getQuotas(tenant: string): Promise<QuotasAnswer>;
+  /** Changes the given quotas (the operator key only) and returns them all. */
+  setQuotas(tenant: string, patch: Partial<TenantQuotas>): Promise<TenantQuotas>;
+  createQueue(tenant: string, name: string, input: CreateQueueRequest): Promise<QueueInfo>;
+  /** Each with its backlog (depth, in flight, oldest message's age) and consumer. */
+  listQueues(tenant: string): Promise<QueueInfo[]>;
+  /** Stored all or none; a duplicate (same deduplicationId within 5 minutes) answers the first one's id. */
+  sendQueueMessages(
+    tenant: string,
+    queue: string,
+    messages: QueueMessageRequest[],
+  ): Promise<SentMessageInfo[]>;
+  getQueue(tenant: string, queue: string): Promise<QueueInfo>;
+  setQueueConsumer(tenant: string, queue: string, consumer: QueueConsumerRequest): Promise<QueueConsumerInfo>;
+  removeQueueConsumer(tenant: string, queue: string): Promise<void>;
+  createTopic(tenant: string, name: string): Promise<TopicInfo>;
+  listTopics(tenant: string): Promise<TopicInfo[]>;
+  subscribeToTopic(tenant: string, topic: string, input: SubscriptionRequest): Promise<SubscriptionInfo>;
+  /** One delivery per matching subscription, stored in one transaction. */
+  publishToTopic(tenant: string, topic: string, input: PublishRequest): Promise<PublishInfo>;
+  /** The function's invocation records with their log lines, newest first. */
+  listLogs(tenant: string, name: string, query?: LogsQuery): Promise<InvocationRecord[]>;
+  /** One invocation record by id; ApiError NOT_FOUND once it has been pruned. */
+  getInvocation(tenant: string, name: string, id: string): Promise<InvocationRecord>;
+  /**
+   * Follows the function's invocations live (Server-Sent Events) until `signal` aborts ("stopped") or the
+   * server ends the stream ("ended"). With `since`, stored records come first, oldest first.
+   */
+  followLogs(
+    tenant: string,
+    name: string,
+    query: LogsQuery,
+    handlers: LogFollowHandlers,
+    signal: AbortSignal,
+  ): Promise<"stopped" | "ended">;
+  /** Usage per function and in total over `[from, to)` (server defaults: this UTC month so far). */
+  getUsage(tenant: string, range?: { from?: string; to?: string }): Promise<UsageReport>;
   close(): Promise<void>;
 }
 
@@ -443,6 +532,169 @@ export class SkiffClient implements SkiffApi {
     };
   }
 
+  async createApiKey(tenant: string, role: ApiKeyRoleName): Promise<{ key: string; apiKey: ApiKeyInfo }> {
+    const body = await this.#api("POST", `/api/v1/tenants/${seg(tenant)}/keys`, { role });
+    if (!isRecord(body) || typeof body.key !== "string") {
+      throw new ApiError(200, "INVALID_ANSWER", "the server's answer has no API key");
+    }
+    return { key: body.key, apiKey: apiKeyInfo(body.apiKey) };
+  }
+
+  async listApiKeys(tenant: string): Promise<ApiKeyInfo[]> {
+    const body = await this.#api("GET", `/api/v1/tenants/${seg(tenant)}/keys`);
+    return listOf(body, "keys").map(apiKeyInfo);
+  }
+
+  async revokeApiKey(tenant: string, id: string): Promise<void> {
+    await this.#api("DELETE", `/api/v1/tenants/${seg(tenant)}/keys/${seg(id)}`);
+  }
+
+  async getQuotas(tenant: string): Promise<QuotasAnswer> {
+    const body = await this.#api("GET", `/api/v1/tenants/${seg(tenant)}/quotas`);
+    if (!isRecord(body) || !isRecord(body.quotas) || !isRecord(body.usage)) {
+      throw new ApiError(200, "INVALID_ANSWER", "the server's answer has no quotas");
+    }
+    return { quotas: body.quotas as unknown as TenantQuotas, usage: body.usage as unknown as TenantUsage };
+  }
+
+  async getUsage(tenant: string, range: { from?: string; to?: string } = {}): Promise<UsageReport> {
+    const query = new URLSearchParams();
+    if (range.from !== undefined) query.set("from", range.from);
+    if (range.to !== undefined) query.set("to", range.to);
+    const search = query.size === 0 ? "" : `?${query}`;
+    const body = await this.#api("GET", `/api/v1/tenants/${seg(tenant)}/usage${search}`);
+    if (!isRecord(body) || !Array.isArray(body.functions) || !isRecord(body.totals)) {
+      throw new ApiError(200, "INVALID_ANSWER", "the server's answer has no usage");
+    }
+    return body as unknown as UsageReport;
+  }
+
+  async setQuotas(tenant: string, patch: Partial<TenantQuotas>): Promise<TenantQuotas> {
+    const body = await this.#api("PUT", `/api/v1/tenants/${seg(tenant)}/quotas`, patch);
+    if (!isRecord(body) || !isRecord(body.quotas)) {
+      throw new ApiError(200, "INVALID_ANSWER", "the server's answer has no quotas");
+    }
+    return body.quotas as unknown as TenantQuotas;
+  }
+
+  async createQueue(tenant: string, name: string, input: CreateQueueRequest): Promise<QueueInfo> {
+    const body = await this.#api("POST", queuesPath(tenant), { name, ...input });
+    return answerField<QueueInfo>(body, "queue", "name");
+  }
+
+  async listQueues(tenant: string): Promise<QueueInfo[]> {
+    return listOf(await this.#api("GET", queuesPath(tenant)), "queues") as QueueInfo[];
+  }
+
+  async getQueue(tenant: string, queue: string): Promise<QueueInfo> {
+    const body = await this.#api("GET", `${queuesPath(tenant)}/${seg(queue)}`);
+    return answerField<QueueInfo>(body, "queue", "name");
+  }
+
+  async sendQueueMessages(
+    tenant: string,
+    queue: string,
+    messages: QueueMessageRequest[],
+  ): Promise<SentMessageInfo[]> {
+    const body = await this.#api("POST", `${queuesPath(tenant)}/${seg(queue)}/messages`, { messages });
+    return listOf(body, "messages") as SentMessageInfo[];
+  }
+
+  async setQueueConsumer(
+    tenant: string,
+    queue: string,
+    consumer: QueueConsumerRequest,
+  ): Promise<QueueConsumerInfo> {
+    const body = await this.#api("PUT", `${queuesPath(tenant)}/${seg(queue)}/consumer`, consumer);
+    return answerField<QueueConsumerInfo>(body, "consumer", "function");
+  }
+
+  async removeQueueConsumer(tenant: string, queue: string): Promise<void> {
+    await this.#api("DELETE", `${queuesPath(tenant)}/${seg(queue)}/consumer`);
+  }
+
+  async createTopic(tenant: string, name: string): Promise<TopicInfo> {
+    return answerField<TopicInfo>(await this.#api("POST", topicsPath(tenant), { name }), "topic", "name");
+  }
+
+  async listTopics(tenant: string): Promise<TopicInfo[]> {
+    return listOf(await this.#api("GET", topicsPath(tenant)), "topics") as TopicInfo[];
+  }
+
+  async subscribeToTopic(
+    tenant: string,
+    topic: string,
+    input: SubscriptionRequest,
+  ): Promise<SubscriptionInfo> {
+    const body = await this.#api("POST", `${topicsPath(tenant)}/${seg(topic)}/subscriptions`, input);
+    return answerField<SubscriptionInfo>(body, "subscription", "id");
+  }
+
+  async publishToTopic(tenant: string, topic: string, input: PublishRequest): Promise<PublishInfo> {
+    const body = await this.#api("POST", `${topicsPath(tenant)}/${seg(topic)}/publish`, input);
+    if (!isRecord(body) || typeof body.messageId !== "string") {
+      throw new ApiError(200, "INVALID_ANSWER", "the server's answer has no message id");
+    }
+    return {
+      messageId: body.messageId,
+      deliveries: typeof body.deliveries === "number" ? body.deliveries : 0,
+    };
+  }
+
+  async listLogs(tenant: string, name: string, query: LogsQuery = {}): Promise<InvocationRecord[]> {
+    const body = await this.#api("GET", `${logsPath(tenant, name)}${logsSearch(query)}`);
+    return listOf(body, "invocations").map(readInvocationRecord);
+  }
+
+  async getInvocation(tenant: string, name: string, id: string): Promise<InvocationRecord> {
+    const path = `/api/v1/tenants/${seg(tenant)}/functions/${seg(name)}/invocations/${seg(id)}`;
+    const body = await this.#api("GET", path);
+    return readInvocationRecord(isRecord(body) ? body.invocation : undefined);
+  }
+
+  async followLogs(
+    tenant: string,
+    name: string,
+    query: LogsQuery,
+    handlers: LogFollowHandlers,
+    signal: AbortSignal,
+  ): Promise<"stopped" | "ended"> {
+    const search = logsSearch({ ...query, follow: "1" });
+    let answer: Dispatcher.ResponseData;
+    try {
+      answer = await request(this.#url(`${logsPath(tenant, name)}${search}`), {
+        method: "GET",
+        headers: this.#headers({ accept: "text/event-stream" }),
+        dispatcher: this.#dispatcher,
+        signal,
+        // A quiet function sends only heartbeats (every 15 s): the body must not time out between them.
+        bodyTimeout: 0,
+      });
+    } catch (error) {
+      if (signal.aborted) return "stopped";
+      throw new ServerUnreachableError(this.#base.origin, error);
+    }
+    if (answer.statusCode < 200 || answer.statusCode >= 300) await readJsonAnswer(answer);
+    const parser = createParser({
+      onEvent: (event) => {
+        const data = parseJson(event.data);
+        if (event.event === "invocation") handlers.onInvocation(readInvocationRecord(data));
+        else if (event.event === "ready") handlers.onReady?.();
+        else if (event.event === "dropped" && isRecord(data)) {
+          handlers.onDropped?.(Number(data.dropped) || 0, Number(data.total) || 0);
+        }
+      },
+    });
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of answer.body)
+        parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
+    } catch {
+      // Aborted by us, or the connection was cut (the server stopped): either way the stream is over.
+    }
+    return signal.aborted ? "stopped" : "ended";
+  }
+
   #webhookInfo(value: unknown): WebhookInfo {
     if (!isRecord(value) || typeof value.id !== "string") {
       throw new ApiError(200, "INVALID_ANSWER", "the server's answer has no webhook");
@@ -524,6 +776,37 @@ function keySegment(key: string): string {
   return encodeURIComponent(key);
 }
 
+function logsPath(tenant: string, name: string): string {
+  return `/api/v1/tenants/${seg(tenant)}/functions/${seg(name)}/logs`;
+}
+
+function logsSearch(query: LogsQuery & { follow?: string }): string {
+  return queryString({
+    since: query.since,
+    level: query.level,
+    outcome: query.outcome,
+    limit: query.limit?.toString(),
+    follow: query.follow,
+  });
+}
+
+function queuesPath(tenant: string): string {
+  return `/api/v1/tenants/${seg(tenant)}/queues`;
+}
+
+function topicsPath(tenant: string): string {
+  return `/api/v1/tenants/${seg(tenant)}/topics`;
+}
+
+/** `body[field]`, an object whose `key` is a string, or INVALID_ANSWER. */
+function answerField<T>(body: unknown, field: string, key: string): T {
+  const value = isRecord(body) ? body[field] : undefined;
+  if (!isRecord(value) || typeof value[key] !== "string") {
+    throw new ApiError(200, "INVALID_ANSWER", `the server's answer has no ${field}`);
+  }
+  return value as T;
+}
+
 function webhooksPath(tenant: string, name: string): string {
   return `/api/v1/tenants/${seg(tenant)}/functions/${seg(name)}/webhooks`;
 }
@@ -543,6 +826,21 @@ function deliveryInfo(value: unknown): WebhookDeliveryInfo {
     status: String(value.status),
     invocationId: text(value.invocationId),
     attempts: typeof value.attempts === "number" ? value.attempts : 0,
+  };
+}
+
+function apiKeyInfo(value: unknown): ApiKeyInfo {
+  if (!isRecord(value) || typeof value.id !== "string") {
+    throw new ApiError(200, "INVALID_ANSWER", "the server's answer has no API key record");
+  }
+  const time = (v: unknown) => (typeof v === "number" ? v : null);
+  return {
+    id: value.id,
+    role: String(value.role),
+    prefix: typeof value.prefix === "string" ? value.prefix : "",
+    createdAt: typeof value.createdAt === "number" ? value.createdAt : 0,
+    lastUsedAt: time(value.lastUsedAt),
+    revokedAt: time(value.revokedAt),
   };
 }
 

@@ -43,7 +43,11 @@ export interface CommandContext {
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   stdout(data: string | Uint8Array): void;
+  /** stdout is a terminal (pretty output) rather than a pipe or file (machine output); absent means not. */
+  stdoutIsTerminal?: boolean;
   stderr(text: string): void;
+  /** stderr is a terminal: progress lines are drawn there only then (absent: not a terminal). */
+  stderrIsTTY?: boolean;
   /** The bytes piped in (`skiff object put b k -`); only read by commands told to. */
   stdin(): Readable;
   /**

@@ -12,7 +12,9 @@ const context: CommandContext = {
   env: process.env,
   cwd: process.cwd(),
   stdout: (data) => process.stdout.write(data),
+  stdoutIsTerminal: process.stdout.isTTY === true,
   stderr: (text) => process.stderr.write(text),
+  stderrIsTTY: process.stderr.isTTY === true,
   stdin: () => process.stdin,
   waitForStop: () =>
     new Promise((resolve) => {

@@ -1,22 +1,40 @@
 // Every command the CLI knows; adding a verb is adding a file under commands/ and a line here.
 import type { Command, OptionSpecs } from "./command.js";
+import { backupCommand } from "./commands/backup.js";
 import { bucketCreateCommand } from "./commands/bucket/create.js";
 import { bucketLsCommand } from "./commands/bucket/ls.js";
 import { bucketRmCommand } from "./commands/bucket/rm.js";
 import { deployCommand } from "./commands/deploy.js";
+import { devCommand } from "./commands/dev.js";
+import { initCommand } from "./commands/init.js";
 import { invokeCommand } from "./commands/invoke.js";
+import { keyCreateCommand } from "./commands/key/create.js";
+import { keyLsCommand } from "./commands/key/ls.js";
+import { keyRevokeCommand } from "./commands/key/revoke.js";
 import { kvCreateCommand } from "./commands/kv/create.js";
 import { kvGetCommand } from "./commands/kv/get.js";
 import { kvLsCommand } from "./commands/kv/ls.js";
 import { kvNamespacesCommand } from "./commands/kv/namespaces.js";
 import { kvPutCommand } from "./commands/kv/put.js";
 import { kvRmCommand } from "./commands/kv/rm.js";
+import { logsCommand } from "./commands/logs.js";
 import { lsCommand } from "./commands/ls.js";
 import { objectGetCommand } from "./commands/object/get.js";
 import { objectLsCommand } from "./commands/object/ls.js";
 import { objectPutCommand } from "./commands/object/put.js";
 import { objectRmCommand } from "./commands/object/rm.js";
+import { queueConsumerCommand } from "./commands/queue/consumer.js";
+import { queueCreateCommand } from "./commands/queue/create.js";
+import { queueLsCommand } from "./commands/queue/ls.js";
+import { queueSendCommand } from "./commands/queue/send.js";
+import { quotaGetCommand } from "./commands/quota/get.js";
+import { quotaSetCommand } from "./commands/quota/set.js";
 import { serveCommand } from "./commands/serve.js";
+import { topicCreateCommand } from "./commands/topic/create.js";
+import { topicLsCommand } from "./commands/topic/ls.js";
+import { topicPublishCommand } from "./commands/topic/publish.js";
+import { topicSubscribeCommand } from "./commands/topic/subscribe.js";
+import { usageCommand } from "./commands/usage.js";
 import { webhookCreateCommand } from "./commands/webhook/create.js";
 import { webhookDeliveriesCommand } from "./commands/webhook/deliveries.js";
 import { webhookLsCommand } from "./commands/webhook/ls.js";
@@ -46,6 +64,24 @@ export const commands: readonly Command<OptionSpecs>[] = [
   webhookRmCommand,
   webhookDeliveriesCommand,
   webhookReplayCommand,
+  queueCreateCommand,
+  queueLsCommand,
+  queueSendCommand,
+  queueConsumerCommand,
+  topicCreateCommand,
+  topicLsCommand,
+  topicPublishCommand,
+  topicSubscribeCommand,
+  quotaGetCommand,
+  quotaSetCommand,
+  usageCommand,
+  keyCreateCommand,
+  keyLsCommand,
+  keyRevokeCommand,
+  backupCommand,
+  logsCommand,
+  initCommand,
+  devCommand,
 ];
 
 export function findCommand(name: string): Command<OptionSpecs> | undefined {

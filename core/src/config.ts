@@ -4,6 +4,11 @@ import { BINDING_NAME_RULE, isValidBindingName } from "./binding-names.js";
 import { SkiffError } from "./errors.js";
 import { isJsonValue, type JsonValue } from "./json-value.js";
 import { LIMITS } from "./limits.js";
+import { NAME_PATTERN } from "./names.js";
+
+const QUEUE_NAME_RULE = "queue and topic names are 1-63 of a-z, 0-9 and '-', not starting or ending with '-'";
+const SERVICE_NAME_RULE =
+  "a service binding names a function of the same tenant: 1-63 of a-z, 0-9 and '-', not starting or ending with '-'";
 
 const utf8 = new TextEncoder();
 
@@ -86,6 +91,21 @@ export const functionConfigInputSchema = z.strictObject({
           name: z.string().refine(isValidBindingName, { message: `binding ${BINDING_NAME_RULE}` }),
           namespace: z.string().min(1).max(63),
         }),
+        z.strictObject({
+          type: z.literal("queue"),
+          name: z.string().refine(isValidBindingName, { message: `binding ${BINDING_NAME_RULE}` }),
+          queue: z.string().regex(NAME_PATTERN, QUEUE_NAME_RULE),
+        }),
+        z.strictObject({
+          type: z.literal("topic"),
+          name: z.string().refine(isValidBindingName, { message: `binding ${BINDING_NAME_RULE}` }),
+          topic: z.string().regex(NAME_PATTERN, QUEUE_NAME_RULE),
+        }),
+        z.strictObject({
+          type: z.literal("service"),
+          name: z.string().refine(isValidBindingName, { message: `binding ${BINDING_NAME_RULE}` }),
+          function: z.string().regex(NAME_PATTERN, SERVICE_NAME_RULE),
+        }),
       ]),
     )
     .max(LIMITS.bindings)
@@ -135,7 +155,32 @@ export interface KvBinding {
   namespace: string;
 }
 
-export type Binding = BucketBinding | KvBinding;
+/** A queue the version may send to as `env.NAME`, with the Workers Queues producer API (send, sendBatch). */
+export interface QueueBinding {
+  type: "queue";
+  name: string;
+  queue: string;
+}
+
+/** A topic the version may publish to as `env.NAME` (`publish(message, {attributes})`). */
+export interface TopicBinding {
+  type: "topic";
+  name: string;
+  topic: string;
+}
+
+/**
+ * Another function of the same tenant, called as `env.NAME.fetch(request)` straight through the runtime (Workers
+ * service bindings): no HTTP round trip, counted as a subrequest, with the target's own limits and record.
+ */
+export interface ServiceBinding {
+  type: "service";
+  name: string;
+  /** The target function's name; it must exist in the tenant when the binding is deployed. */
+  function: string;
+}
+
+export type Binding = BucketBinding | KvBinding | QueueBinding | TopicBinding | ServiceBinding;
 
 /** One cron trigger as stored: the expression as the user wrote it and its policies. */
 export interface CronTrigger {

@@ -10,16 +10,24 @@ export const ERROR_STATUS = {
   INVALID_VERSION: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
+  /** A per-tenant quota set by the operator (functions, stored bytes) would be passed. */
+  QUOTA_EXCEEDED: 403,
   NOT_FOUND: 404,
   TENANT_NOT_FOUND: 404,
   FUNCTION_NOT_FOUND: 404,
   VERSION_NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
+  /** The client did not send its request line and headers (or the whole request) in time: slowloris. */
+  REQUEST_TIMEOUT: 408,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  URI_TOO_LONG: 414,
   CODE_TOO_LARGE: 413,
   TOO_MANY_REQUESTS: 429,
+  /** The tenant's request rate or async-event rate is over its quota; answered with `Retry-After`. */
+  RATE_LIMITED: 429,
+  HEADERS_TOO_LARGE: 431,
   FUNCTION_ERROR: 500,
   INTERNAL_ERROR: 500,
   INVALID_RESPONSE: 502,
@@ -28,7 +36,11 @@ export const ERROR_STATUS = {
   RUNTIME_CRASHED: 503,
   FUNCTION_QUARANTINED: 503,
   SHUTTING_DOWN: 503,
+  /** The control plane's database failed (disk full, I/O error); deployed functions keep serving. */
+  METADATA_UNAVAILABLE: 503,
   TIMEOUT: 504,
+  /** A chain of invocations (storage notifications, service bindings) went deeper than 16. */
+  LOOP_DETECTED: 508,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

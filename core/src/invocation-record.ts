@@ -15,6 +15,8 @@ export interface RecordContext {
   version: number;
   trigger: TriggerKind;
   startedAt: number;
+  /** Service binding calls: the invocation that made this one. */
+  parentInvocationId?: string;
 }
 
 /**
@@ -38,12 +40,15 @@ export function toInvocationRecord(
     functionName: context.functionName,
     version: context.version,
     trigger: context.trigger,
+    ...(context.parentInvocationId === undefined ? {} : { parentInvocationId: context.parentInvocationId }),
     startedAt: context.startedAt,
     outcome,
     status,
     cold: result.cold,
     cpuMs: result.cpuMs,
     wallMs: result.wallMs,
+    ...(result.peakHeapBytes === undefined ? {} : { peakHeapBytes: result.peakHeapBytes }),
+    ...(result.egressBytes === undefined ? {} : { egressBytes: result.egressBytes }),
     ...(error === undefined ? {} : { error }),
     logs: result.logs,
     droppedLogLines: result.droppedLogLines,

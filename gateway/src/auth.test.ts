@@ -1,6 +1,14 @@
 import { Hono } from "hono";
 import { describe, expect, it, vi } from "vitest";
-import { type AuthEnv, bearerAuth, requireOperator, requireTenantAccess } from "./auth.js";
+import {
+  type AuthEnv,
+  bearerAuth,
+  KEY_USE_WRITE_INTERVAL_MS,
+  type Principal,
+  requireOperator,
+  requireTenantAccess,
+  tenantAccessRefusal,
+} from "./auth.js";
 import { createErrorHandler } from "./error-handler.js";
 import { FakeStorage } from "./testing/fake-storage.js";
 import { json } from "./testing/json.js";
@@ -13,19 +21,24 @@ async function setup({ adminToken }: { adminToken?: string } = { adminToken: OPE
   await storage.tenants.create("acme");
   await storage.tenants.create("other");
   const admin = await storage.apiKeys.create("acme", "admin");
+  const deployer = await storage.apiKeys.create("acme", "deploy");
   const reader = await storage.apiKeys.create("acme", "read");
   const { logger, lines } = captureLogger();
+  const clock = { now: 42 };
   const app = new Hono<AuthEnv>();
   app.onError(createErrorHandler(logger));
-  app.use("*", bearerAuth({ adminToken, apiKeys: storage.apiKeys, now: () => 42, logger }));
+  app.use("*", bearerAuth({ adminToken, apiKeys: storage.apiKeys, now: () => clock.now, logger }));
   app.get("/whoami", (c) => c.json(c.get("principal")));
   app.get("/operator", requireOperator, (c) => c.text("ok"));
   app.use("/tenants/:tenant/*", requireTenantAccess);
   app.get("/tenants/:tenant/things", (c) => c.text("read"));
   app.post("/tenants/:tenant/things", (c) => c.text("written"));
+  app.get("/tenants/:tenant/keys", (c) => c.text("key list"));
+  app.post("/tenants/:tenant/keys", (c) => c.text("key made"));
+  app.delete("/tenants/:tenant/keys/:id", (c) => c.text("key revoked"));
   const call = (path: string, key?: string, method = "GET") =>
     app.request(path, { method, headers: key === undefined ? {} : { authorization: key } });
-  return { storage, app, call, admin, reader, lines };
+  return { storage, app, call, admin, deployer, reader, lines, clock };
 }
 
 async function code(res: Response): Promise<string> {
@@ -88,9 +101,58 @@ describe("bearer auth", () => {
     await vi.waitFor(() => expect(lines.some((l) => l.msg === "could not record API key use")).toBe(true));
   });
 
+  it("writes a busy key's last-used time at most once a minute", async () => {
+    const { call, admin, storage, clock } = await setup();
+    const touches: Array<[string, number]> = [];
+    const touch = storage.apiKeys.touch;
+    storage.apiKeys.touch = (id, now) => {
+      touches.push([id, now]);
+      return touch(id, now);
+    };
+    const use = async (key: string) => expect((await call("/whoami", `Bearer ${key}`)).status).toBe(200);
+    for (let i = 0; i < 20; i++) await use(admin.key);
+    clock.now = 42 + KEY_USE_WRITE_INTERVAL_MS - 1;
+    await use(admin.key);
+    expect(touches).toEqual([[admin.record.id, 42]]);
+
+    clock.now = 42 + KEY_USE_WRITE_INTERVAL_MS;
+    await use(admin.key);
+    await use(admin.key);
+    expect(touches).toEqual([
+      [admin.record.id, 42],
+      [admin.record.id, 42 + KEY_USE_WRITE_INTERVAL_MS],
+    ]);
+    // Each key has its own minute.
+    const other = await storage.apiKeys.create("acme", "read");
+    await use(other.key);
+    expect(touches.map(([id]) => id)).toEqual([admin.record.id, admin.record.id, other.record.id]);
+    await vi.waitFor(() =>
+      expect([...storage.keyRows.values()].find((r) => r.id === admin.record.id)?.lastUsedAt).toBe(
+        42 + KEY_USE_WRITE_INTERVAL_MS,
+      ),
+    );
+  });
+
+  it("does not retry a failed last-used write on every request", async () => {
+    const { call, admin, storage, lines, clock } = await setup();
+    let attempts = 0;
+    storage.apiKeys.touch = () => {
+      attempts += 1;
+      return Promise.reject(new Error("database or disk is full"));
+    };
+    for (let i = 0; i < 5; i++) expect((await call("/whoami", `Bearer ${admin.key}`)).status).toBe(200);
+    expect(attempts).toBe(1);
+    clock.now += KEY_USE_WRITE_INTERVAL_MS;
+    expect((await call("/whoami", `Bearer ${admin.key}`)).status).toBe(200);
+    expect(attempts).toBe(2);
+    await vi.waitFor(() =>
+      expect(lines.filter((l) => l.msg === "could not record API key use")).toHaveLength(2),
+    );
+  });
+
   it("refuses a revoked key", async () => {
     const { call, admin, storage } = await setup();
-    await storage.apiKeys.revoke(admin.record.id);
+    await storage.apiKeys.revoke("acme", admin.record.id);
     expect((await call("/whoami", `Bearer ${admin.key}`)).status).toBe(401);
   });
 });
@@ -120,7 +182,89 @@ describe("access rules", () => {
   it("lets a read key only read", async () => {
     const { call, reader } = await setup();
     expect(await (await call("/tenants/acme/things", `Bearer ${reader.key}`)).text()).toBe("read");
-    const res = await call("/tenants/acme/things", `Bearer ${reader.key}`, "POST");
+    expect((await call("/tenants/acme/things", `Bearer ${reader.key}`, "HEAD")).status).toBe(200);
+    for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
+      const res = await call("/tenants/acme/things", `Bearer ${reader.key}`, method);
+      expect(res.status, method).toBe(403);
+      expect(await code(res)).toBe("FORBIDDEN");
+    }
+  });
+
+  it("lets a deploy key write its tenant's resources but not manage keys", async () => {
+    const { call, deployer, admin } = await setup();
+    expect(await (await call("/tenants/acme/things", `Bearer ${deployer.key}`, "POST")).text()).toBe(
+      "written",
+    );
+    for (const [method, path] of [
+      ["GET", "/tenants/acme/keys"],
+      ["POST", "/tenants/acme/keys"],
+      ["DELETE", `/tenants/acme/keys/${admin.record.id}`],
+    ] as const) {
+      const res = await call(path, `Bearer ${deployer.key}`, method);
+      expect(res.status, `${method} ${path}`).toBe(403);
+      expect((await json(res)).error.message).toContain("admin key");
+    }
+  });
+
+  it("lets an admin key and the operator manage keys, and nobody in another tenant", async () => {
+    const { call, admin, reader } = await setup();
+    expect(await (await call("/tenants/acme/keys", `Bearer ${admin.key}`)).text()).toBe("key list");
+    expect((await call("/tenants/acme/keys", `Bearer ${admin.key}`, "POST")).status).toBe(200);
+    const revoke = `/tenants/acme/keys/${reader.record.id}`;
+    expect((await call(revoke, `Bearer ${admin.key}`, "DELETE")).status).toBe(200);
+    expect((await call("/tenants/other/keys", `Bearer ${OPERATOR}`, "POST")).status).toBe(200);
+    const res = await call("/tenants/other/keys", `Bearer ${admin.key}`);
     expect(res.status).toBe(403);
+    expect((await json(res)).error.message).toBe("this API key belongs to another tenant");
+  });
+
+  it("lets any key revoke itself, and only itself", async () => {
+    const { call, reader, deployer } = await setup();
+    for (const own of [reader, deployer]) {
+      const res = await call(`/tenants/acme/keys/${own.record.id}`, `Bearer ${own.key}`, "DELETE");
+      expect(await res.text()).toBe("key revoked");
+    }
+    const res = await call(`/tenants/acme/keys/${deployer.record.id}`, `Bearer ${reader.key}`, "DELETE");
+    expect(res.status).toBe(403);
+  });
+});
+
+describe("tenantAccessRefusal", () => {
+  const key = (role: "admin" | "deploy" | "read", tenant = "acme"): Principal => ({
+    kind: "tenant",
+    tenant,
+    key: {
+      id: "k1",
+      tenantId: 1,
+      tenantName: tenant,
+      role,
+      prefix: "sk_abcdefgh",
+      createdAt: 0,
+      lastUsedAt: null,
+      revokedAt: null,
+    },
+  });
+  const refused = (principal: Principal, method: string, path: string) =>
+    tenantAccessRefusal(principal, { tenant: "acme", method, path }) !== undefined;
+
+  it("treats only the segment right below the tenant as the key area", () => {
+    // A function named "tenants" with a path that ends in /keys is a function route, not key management.
+    expect(refused(key("deploy"), "PUT", "/api/v1/tenants/acme/functions/tenants/x/keys")).toBe(false);
+    expect(refused(key("deploy"), "GET", "/api/v1/tenants/acme/keys")).toBe(true);
+    expect(refused(key("deploy"), "GET", "/api/v1/tenants/acme/keys/")).toBe(true);
+    expect(refused(key("deploy"), "POST", "/api/v1/tenants/acme/keysmith")).toBe(false);
+  });
+
+  it("matches self-revocation exactly", () => {
+    expect(refused(key("read"), "DELETE", "/api/v1/tenants/acme/keys/k1")).toBe(false);
+    expect(refused(key("read"), "DELETE", "/api/v1/tenants/acme/keys/k1/")).toBe(false);
+    expect(refused(key("read"), "GET", "/api/v1/tenants/acme/keys/k1")).toBe(true);
+    expect(refused(key("read"), "DELETE", "/api/v1/tenants/acme/keys/k12")).toBe(true);
+    expect(refused(key("read"), "DELETE", "/api/v1/tenants/acme/keys/k1/x")).toBe(true);
+    expect(refused(key("read", "other"), "DELETE", "/api/v1/tenants/acme/keys/k1")).toBe(true);
+  });
+
+  it("lets the operator do anything", () => {
+    expect(refused({ kind: "operator" }, "DELETE", "/api/v1/tenants/acme/keys/k9")).toBe(false);
   });
 });

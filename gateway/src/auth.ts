@@ -1,9 +1,18 @@
 // Bearer-key authentication for the admin API: who is calling, and may they act on this tenant.
+//
+// Who may do what:
+// - the operator (SKIFF_ADMIN_TOKEN): everything, in every tenant; tenant management and quotas are theirs alone.
+// - an `admin` key: everything in its own tenant, API key management included.
+// - a `deploy` key: everything in its own tenant except managing API keys (and quotas, operator-only anyway).
+// - a `read` key: GET and HEAD in its own tenant, except the key list (which is key management).
+// Any key may revoke itself (DELETE /tenants/{t}/keys/{its id}), so whoever holds a leaked key can disable it.
+// A key of another tenant is refused with 403 before anything is looked up.
 import { createHash, timingSafeEqual } from "node:crypto";
-import { SkiffError, sha256Hex } from "@skiff/core";
+import { SkiffError } from "@skiff/core";
 import type { ApiKeyRecord, ApiKeyRepository } from "@skiff/storage";
 import { createMiddleware } from "hono/factory";
 import type { Logger } from "pino";
+import type { KeyLookupCache } from "./key-lookup-cache.js";
 
 /** The caller behind a request: the operator (SKIFF_ADMIN_TOKEN) or one tenant's API key. */
 export type Principal = { kind: "operator" } | { kind: "tenant"; tenant: string; key: ApiKeyRecord };
@@ -18,7 +27,17 @@ export interface BearerAuthOptions {
   apiKeys: ApiKeyRepository;
   now: () => number;
   logger: Logger;
+  /** Least time between two last-used writes of one key. Default {@link KEY_USE_WRITE_INTERVAL_MS}. */
+  keyUseWriteIntervalMs?: number;
+  /** Remembers found keys for a few seconds (revocations must `forget` them); absent: every request asks storage. */
+  cache?: KeyLookupCache | undefined;
 }
+
+/** A key's last-used time is written at most this often: a busy key must not write SQLite on every request. */
+export const KEY_USE_WRITE_INTERVAL_MS = 60_000;
+
+/** Past this many remembered keys, those not written within the interval are forgotten (they would write anyway). */
+const KEY_USE_MEMORY = 10_000;
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
@@ -32,25 +51,48 @@ function digest(value: string): Buffer {
  */
 export function bearerAuth(options: BearerAuthOptions) {
   const adminDigest = options.adminToken ? digest(options.adminToken) : undefined;
+  const recordUse = keyUseRecorder(options);
   return createMiddleware<AuthEnv>(async (c, next) => {
     const header = c.req.header("authorization");
     const key = header === undefined ? undefined : BEARER.exec(header)?.[1];
     if (key === undefined) {
       throw new SkiffError("UNAUTHORIZED", "missing API key: send the header 'Authorization: Bearer <key>'");
     }
-    if (adminDigest !== undefined && timingSafeEqual(digest(key), adminDigest)) {
+    // One SHA-256 serves both checks: the operator comparison and the tenant key's lookup (its hex).
+    const keyDigest = digest(key);
+    if (adminDigest !== undefined && timingSafeEqual(keyDigest, adminDigest)) {
       c.set("principal", { kind: "operator" });
       return next();
     }
-    const record = await options.apiKeys.findByHash(sha256Hex(key));
+    const hash = keyDigest.toString("hex");
+    const record = await (options.cache?.find(options.apiKeys, hash) ?? options.apiKeys.findByHash(hash));
     if (record === undefined) throw new SkiffError("UNAUTHORIZED", "unknown or revoked API key");
-    // Last-used time is bookkeeping: it must not slow the request down or fail it.
-    options.apiKeys.touch(record.id, options.now()).catch((err: unknown) => {
-      options.logger.warn({ err, keyId: record.id }, "could not record API key use");
-    });
+    recordUse(record.id);
     c.set("principal", { kind: "tenant", tenant: record.tenantName, key: record });
     return next();
   });
+}
+
+/**
+ * Writes a key's last-used time off the request path, at most once per interval per key (remembered in
+ * memory, so the recorded time is at most one interval stale). A failed write is logged, never the request's
+ * failure, and is tried again after the interval, not on every request.
+ */
+function keyUseRecorder(options: BearerAuthOptions): (keyId: string) => void {
+  const interval = options.keyUseWriteIntervalMs ?? KEY_USE_WRITE_INTERVAL_MS;
+  const lastWrite = new Map<string, number>();
+  return (keyId) => {
+    const now = options.now();
+    const last = lastWrite.get(keyId);
+    if (last !== undefined && now - last < interval) return;
+    if (lastWrite.size >= KEY_USE_MEMORY) {
+      for (const [id, at] of lastWrite) if (now - at >= interval) lastWrite.delete(id);
+    }
+    lastWrite.set(keyId, now);
+    options.apiKeys.touch(keyId, now).catch((err: unknown) => {
+      options.logger.warn({ err, keyId }, "could not record API key use");
+    });
+  };
 }
 
 /** Lets only the operator through (tenant management). */
@@ -64,19 +106,45 @@ export const requireOperator = createMiddleware<AuthEnv>(async (c, next) => {
 const READ_METHODS = new Set(["GET", "HEAD"]);
 
 /**
- * Lets through the operator and keys of the tenant named by the `:tenant` route parameter; a key with the
- * `read` role may only read.
+ * The resource below `/tenants/{t}/` (the first such segment, so a name further down can not pose as one) and
+ * what follows it: `keys` is key management, and `keys/{id}` names one key.
  */
-export const requireTenantAccess = createMiddleware<AuthEnv>(async (c, next) => {
-  const principal = c.get("principal");
-  if (principal.kind === "tenant") {
-    const tenant = c.req.param("tenant");
-    if (principal.tenant !== tenant) {
-      throw new SkiffError("FORBIDDEN", "this API key belongs to another tenant");
-    }
-    if (principal.key.role === "read" && !READ_METHODS.has(c.req.method)) {
-      throw new SkiffError("FORBIDDEN", "this API key may only read");
-    }
+const TENANT_AREA = /^.*?\/tenants\/[^/]+\/([^/]*)(?:\/(.*))?$/;
+
+/** What a request asks of a tenant, as far as the role rules care. */
+export interface TenantRequest {
+  tenant: string;
+  method: string;
+  /** The request path, from which key management is told apart from the tenant's other resources. */
+  path: string;
+}
+
+/**
+ * Why `principal` may not make `request`, or undefined when it may: the role rules at the top of this file,
+ * in one place.
+ */
+export function tenantAccessRefusal(principal: Principal, request: TenantRequest): string | undefined {
+  if (principal.kind === "operator") return undefined;
+  if (principal.tenant !== request.tenant) return "this API key belongs to another tenant";
+  const { role, id } = principal.key;
+  const area = TENANT_AREA.exec(request.path);
+  if (area?.[1] === "keys") {
+    if (role === "admin") return undefined;
+    const target = area[2]?.replace(/\/$/, "");
+    if (request.method === "DELETE" && target === id) return undefined;
+    return "managing API keys needs an admin key of this tenant (any key may revoke itself)";
   }
+  if (role === "read" && !READ_METHODS.has(request.method)) return "this API key may only read";
+  return undefined;
+}
+
+/** Lets through the operator and the keys of the tenant named by the `:tenant` route parameter, by role. */
+export const requireTenantAccess = createMiddleware<AuthEnv>(async (c, next) => {
+  const refusal = tenantAccessRefusal(c.get("principal"), {
+    tenant: c.req.param("tenant") ?? "",
+    method: c.req.method,
+    path: c.req.path,
+  });
+  if (refusal !== undefined) throw new SkiffError("FORBIDDEN", refusal);
   return next();
 });

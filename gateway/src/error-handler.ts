@@ -1,5 +1,6 @@
 // The one place platform errors become HTTP responses (DESIGN §5 JSON), so every route answers alike.
 import { type ErrorBody, type ErrorCode, isSkiffError, SkiffError } from "@skiff/core";
+import { isStorageUnavailable } from "@skiff/storage";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Logger } from "pino";
@@ -18,24 +19,52 @@ const HTTP_EXCEPTION_CODES: Record<number, ErrorCode> = {
 export function errorResponse(c: Context, error: SkiffError): Response {
   const body: ErrorBody = error.toBody();
   if (error.code === "UNAUTHORIZED") c.header("WWW-Authenticate", 'Bearer realm="skiff"');
+  const retryAfter = retryAfterSeconds(error);
+  if (retryAfter !== undefined) c.header("Retry-After", String(retryAfter));
   return c.json(body, error.status as 400);
 }
 
+/** A quota refusal's wait (`details.retryAfterSeconds`, whole seconds), for the `Retry-After` header. */
+function retryAfterSeconds(error: SkiffError): number | undefined {
+  const details = error.details as { retryAfterSeconds?: unknown } | undefined;
+  const seconds = details?.retryAfterSeconds;
+  return typeof seconds === "number" && Number.isSafeInteger(seconds) && seconds > 0 ? seconds : undefined;
+}
+
 /**
- * `app.onError`: a `SkiffError` is rendered as is; anything else is logged and answered 500 INTERNAL_ERROR
- * without its message, which may hold paths, SQL or tenant data.
+ * `app.onError`: a `SkiffError` is rendered as is; the metadata database failing (disk full, I/O error,
+ * corruption, lock timeout) is logged and answered 503 METADATA_UNAVAILABLE; anything else is logged and
+ * answered 500 INTERNAL_ERROR. Neither answer carries the original message, which may hold paths, SQL or
+ * tenant data.
  */
 export function createErrorHandler(logger: Logger): ErrorHandler {
   return (error, c) => {
+    if (isStorageUnavailable(error)) {
+      logger.error(
+        { err: error, requestId: c.get("requestId"), method: c.req.method, path: c.req.path },
+        "metadata store unavailable",
+      );
+      return errorResponse(
+        c,
+        new SkiffError(
+          "METADATA_UNAVAILABLE",
+          "the metadata store is unavailable (disk full or storage failure); deployed functions keep serving, try this again later",
+        ),
+      );
+    }
     if (isSkiffError(error)) {
-      if (!error.isUserError) logger.warn({ err: error, code: error.code }, "platform error");
+      if (!error.isUserError)
+        logger.warn({ err: error, requestId: c.get("requestId"), code: error.code }, "platform error");
       return errorResponse(c, error);
     }
     if (error instanceof HTTPException) {
       const code = HTTP_EXCEPTION_CODES[error.status];
       if (code !== undefined) return errorResponse(c, new SkiffError(code, error.message || code));
     }
-    logger.error({ err: error, method: c.req.method, path: c.req.path }, "unhandled error");
+    logger.error(
+      { err: error, requestId: c.get("requestId"), method: c.req.method, path: c.req.path },
+      "unhandled error",
+    );
     return errorResponse(c, new SkiffError("INTERNAL_ERROR", "internal error"));
   };
 }

@@ -2,6 +2,7 @@ import type { InvocationRecord } from "@skiff/core";
 import type { InvocationRepository } from "@skiff/storage";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { InvocationWriter, type InvocationWriterOptions } from "./invocation-writer.js";
+import { createInvocationBus } from "./observe/invocation-bus.js";
 import { captureLogger } from "./testing/logger.js";
 
 function record(n: number): InvocationRecord {
@@ -34,6 +35,9 @@ function repository() {
     async list() {
       return [];
     },
+    async get() {
+      return undefined;
+    },
     async prune(keep) {
       prunes.push(keep);
       return 0;
@@ -60,6 +64,21 @@ afterEach(() => {
 });
 
 describe("InvocationWriter", () => {
+  it("publishes every record on the bus as it is added, before and whether or not it is stored", async () => {
+    const bus = createInvocationBus();
+    const seen: string[] = [];
+    bus.subscribe((r) => seen.push(r.id));
+    const { w, repo, batches } = writer({ bus });
+    w.add(record(1));
+    expect(seen).toEqual(["inv-1"]);
+    expect(batches).toEqual([]);
+    repo.fail = true;
+    w.add(record(2));
+    await w.flush();
+    expect(seen).toEqual(["inv-1", "inv-2"]);
+    expect(w.dropped).toBe(2);
+  });
+
   it("holds records until flushed, then writes them in one batch", async () => {
     const { w, batches } = writer();
     w.add(record(1));

@@ -2,6 +2,7 @@
 import type { InvocationRecord } from "@skiff/core";
 import type { InvocationRepository } from "@skiff/storage";
 import type { Logger } from "pino";
+import type { InvocationBus } from "./observe/invocation-bus.js";
 
 export interface InvocationWriterOptions {
   repository: InvocationRepository;
@@ -16,6 +17,8 @@ export interface InvocationWriterOptions {
   pruneEvery?: number;
   /** Records held while storage is slow; past this the oldest are dropped (and counted). Default 10 000. */
   maxBuffered?: number;
+  /** Every added record is published here first (live follow, metrics), whether or not it is then stored. */
+  bus?: InvocationBus;
 }
 
 /**
@@ -31,6 +34,7 @@ export class InvocationWriter {
   readonly #batchSize: number;
   readonly #pruneEvery: number;
   readonly #maxBuffered: number;
+  readonly #bus: InvocationBus | undefined;
   #buffer: InvocationRecord[] = [];
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> = Promise.resolve();
@@ -47,6 +51,7 @@ export class InvocationWriter {
     this.#batchSize = options.batchSize ?? 100;
     this.#pruneEvery = options.pruneEvery ?? 1000;
     this.#maxBuffered = options.maxBuffered ?? 10_000;
+    this.#bus = options.bus;
   }
 
   /** Records written so far. */
@@ -65,6 +70,7 @@ export class InvocationWriter {
   }
 
   add(record: InvocationRecord): void {
+    this.#bus?.publish(record);
     if (this.#closed) {
       this.#drop(1, "invocation record arrived after the writer closed");
       return;

@@ -28,9 +28,15 @@ export function versionSpecOf(deployment: ActiveDeployment): VersionSpec {
 /** Told about every change of a function's route: its new version, or undefined once it is deleted. */
 export type RouteListener = (tenant: string, functionName: string, version: VersionSpec | undefined) => void;
 
+export interface RoutingTableOptions {
+  /** The tenant's policy on `eval` / `new Function` (its quotas), set on every version spec; default allowed. */
+  allowCodeGeneration?: (tenant: string) => boolean;
+}
+
 export class RoutingTable {
   readonly #tenants = new Map<string, Map<string, VersionSpec>>();
   readonly #listeners: RouteListener[] = [];
+  readonly #allowCodeGeneration: (tenant: string) => boolean;
 
   /** Calls `listener` after each set, secret change and delete (the scheduler follows active versions so). */
   onChange(listener: RouteListener): void {
@@ -41,7 +47,8 @@ export class RoutingTable {
     for (const listener of this.#listeners) listener(tenant, functionName, version);
   }
 
-  constructor(deployments: Iterable<ActiveDeployment> = []) {
+  constructor(deployments: Iterable<ActiveDeployment> = [], options: RoutingTableOptions = {}) {
+    this.#allowCodeGeneration = options.allowCodeGeneration ?? (() => true);
     for (const deployment of deployments) this.set(deployment);
   }
 
@@ -57,7 +64,10 @@ export class RoutingTable {
       this.#tenants.set(deployment.tenant, functions);
     }
     const previous = functions.get(deployment.functionName);
-    const spec = versionSpecOf(deployment);
+    const spec = {
+      ...versionSpecOf(deployment),
+      allowCodeGeneration: this.#allowCodeGeneration(deployment.tenant),
+    };
     functions.set(deployment.functionName, spec);
     this.#changed(deployment.tenant, deployment.functionName, spec);
     return previous;
@@ -76,6 +86,25 @@ export class RoutingTable {
     functions.set(functionName, updated);
     this.#changed(tenant, functionName, updated);
     return updated;
+  }
+
+  /**
+   * Gives the tenant's routed versions its current code-generation policy (the operator changed it); returns
+   * the specs it replaced, whose isolates were made under the old policy and must be evicted.
+   */
+  refreshPolicy(tenant: string): VersionSpec[] {
+    const functions = this.#tenants.get(tenant);
+    if (functions === undefined) return [];
+    const allowCodeGeneration = this.#allowCodeGeneration(tenant);
+    const replaced: VersionSpec[] = [];
+    for (const [functionName, current] of functions) {
+      if (current.allowCodeGeneration === allowCodeGeneration) continue;
+      const updated = { ...current, allowCodeGeneration };
+      functions.set(functionName, updated);
+      replaced.push(current);
+      this.#changed(tenant, functionName, updated);
+    }
+    return replaced;
   }
 
   /** Stops routing to the function; returns the version it served, if any. */

@@ -1,5 +1,6 @@
 export { DEFAULT_EGRESS_POLICY } from "./egress-defaults.js";
 export type { EgressPolicy, PlainFetchRequest, PlainFetchResponse } from "./fetch-types.js";
+export type { IsolateCacheStats, RuntimeStats, WorkerStats } from "./supervisor/runtime-stats.js";
 export {
   Supervisor,
   type SupervisorEvent,
@@ -13,8 +14,10 @@ export type {
   CodeLoader,
   InvokeOptions,
   NotificationChain,
+  QuarantineInfo,
   Runtime,
   StreamingResponse,
   VersionSpec,
 } from "./types.js";
 export { validateAllowedHosts } from "./worker/egress/allow-list.js";
+export { parsePlainFetchRequest } from "./worker/egress/plain-request.js";

@@ -19,6 +19,23 @@ export interface VersionSpec {
   config: FunctionConfig;
   /** Decrypted secret values by name; with `config.vars` they make the isolate's `env`. */
   secrets?: Record<string, string>;
+  /**
+   * The tenant's policy on compiling strings (`eval`, `new Function`); absent means allowed. A change needs the
+   * version's isolates evicted, since they were made under the old policy.
+   */
+  allowCodeGeneration?: boolean;
+}
+
+/** A function stopped after crashing its runtime worker repeatedly (3 times within 5 minutes). */
+export interface QuarantineInfo {
+  tenant: string;
+  functionName: string;
+  /** The version that crashed; a deploy of another version lifts the quarantine. */
+  versionId: string;
+  /** Epoch ms. */
+  since: number;
+  crashes: number;
+  reason: string;
 }
 
 /** An HTTP response as soon as the handler produced it; the body may still be streaming. */
@@ -44,6 +61,12 @@ export interface InvokeOptions {
    * before `ctx.waitUntil` work ends; `invoke` itself resolves only when everything ended.
    */
   onResponse?: (response: StreamingResponse) => void;
+  /**
+   * The chain this invocation continues (a service binding call: the caller's chain, one hop further). Its binding
+   * calls carry it, so the next service call or notified write counts from here. Absent: the event's own chain
+   * (storage notifications), else none.
+   */
+  chain?: NotificationChain;
 }
 
 /** Outcome of compiling code without running it. */
@@ -64,10 +87,19 @@ export interface Runtime {
   check(bundle: CodeBundle): Promise<CheckResult>;
   /** Drops warm isolates of versions that are no longer deployed. */
   evict(versionId: string): void;
+  /** Functions quarantined now; `invoke` answers `FUNCTION_QUARANTINED` for their quarantined version. */
+  quarantined(): QuarantineInfo[];
+  /** Puts a function in quarantine (used to restore quarantines kept in storage after a restart). */
+  quarantine(info: QuarantineInfo): void;
+  /** Lifts a function's quarantine (an operator decision, or a deploy of a new version). */
+  liftQuarantine(tenant: string, functionName: string): void;
   close(): Promise<void>;
 }
 
-/** The chain of notified writes an invocation belongs to (recursion guard for storage notifications). */
+/**
+ * The chain of invocations one belongs to: the recursion guard shared by storage notifications and service
+ * bindings. Each notified write and each service binding call adds a hop; past 16 the next one is stopped.
+ */
 export interface NotificationChain {
   id: string;
   hops: number;
@@ -81,6 +113,8 @@ export interface BindingCall {
   /** Untrusted data from the isolate: validate every field. */
   args: unknown;
   chain?: NotificationChain;
+  /** The calling invocation (a service binding call links the invocation it starts to it). */
+  invocationId?: string;
 }
 
 /** Serves binding calls (buckets, KV) in the main process, which owns storage. Resolves plain, copyable data. */

@@ -5,4 +5,5 @@ export * from "./cron/normalize-cron.js";
 export * from "./queue/backoff.js";
 export * from "./queue/dispatcher.js";
 export * from "./queue/event-payload.js";
+export * from "./queues/queue-consumer.js";
 export * from "./scheduler.js";

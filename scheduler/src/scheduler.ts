@@ -5,11 +5,18 @@ import type { InvocationRecord } from "@skiff/core";
 import type { Runtime, VersionSpec } from "@skiff/runtime";
 import type { EnqueueInput, EventKind, Storage } from "@skiff/storage";
 import { type Clock, systemClock } from "./clock.js";
-import { CronService, type RunResult, type TriggerInfo } from "./cron/cron-service.js";
+import {
+  CronService,
+  type CronServiceOptions,
+  type RunResult,
+  type TriggerInfo,
+} from "./cron/cron-service.js";
 import { type DeliveryHooks, EventDispatcher } from "./queue/dispatcher.js";
+import { QueueConsumerDispatcher } from "./queues/queue-consumer.js";
 
 export interface SchedulerOptions {
-  storage: Pick<Storage, "events" | "triggerRuns">;
+  /** With `queueDelivery`, queue consumers are delivered too (issue 10). */
+  storage: Pick<Storage, "events" | "triggerRuns"> & Partial<Pick<Storage, "queueDelivery">>;
   runtime: Runtime;
   resolve: (tenant: string, functionName: string) => VersionSpec | undefined;
   clock?: Clock;
@@ -20,6 +27,8 @@ export interface SchedulerOptions {
   maxInFlight?: number;
   random?: () => number;
   onInvocation?: (record: InvocationRecord) => void;
+  /** A scheduled cron tick starts its invocation (how late it started: cron lag). */
+  onCronStarted?: CronServiceOptions["onCronStarted"];
   onError?: (error: unknown) => void;
   /** Delivery hooks of other producers (webhooks keep their deliveries log up to date with them). */
   hooks?: Partial<Record<EventKind, DeliveryHooks>>;
@@ -30,6 +39,7 @@ export class Scheduler {
   readonly #clock: Clock;
   readonly #cron: CronService;
   readonly #dispatcher: EventDispatcher;
+  readonly #consumers: QueueConsumerDispatcher | undefined;
 
   constructor(options: SchedulerOptions) {
     this.#storage = options.storage;
@@ -43,14 +53,16 @@ export class Scheduler {
       notifyQueue: () => this.#dispatcher.notify(),
       random,
       ...(options.onInvocation === undefined ? {} : { onInvocation: options.onInvocation }),
+      ...(options.onCronStarted === undefined ? {} : { onCronStarted: options.onCronStarted }),
       ...(options.onError === undefined ? {} : { onError: options.onError }),
     });
+    const owner = options.owner ?? `skiff-${process.pid}-${randomUUID()}`;
     this.#dispatcher = new EventDispatcher({
       queue: options.storage.events,
       runtime: options.runtime,
       resolve: options.resolve,
       clock: this.#clock,
-      owner: options.owner ?? `skiff-${process.pid}-${randomUUID()}`,
+      owner,
       random,
       hooks: { ...options.hooks, scheduled: this.#cron.retryHooks() },
       ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
@@ -59,6 +71,22 @@ export class Scheduler {
       ...(options.onInvocation === undefined ? {} : { onInvocation: options.onInvocation }),
       ...(options.onError === undefined ? {} : { onError: options.onError }),
     });
+    this.#consumers =
+      options.storage.queueDelivery === undefined
+        ? undefined
+        : new QueueConsumerDispatcher({
+            delivery: options.storage.queueDelivery,
+            runtime: options.runtime,
+            resolve: options.resolve,
+            clock: this.#clock,
+            owner,
+            random,
+            ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+            ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+            ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
+            ...(options.onInvocation === undefined ? {} : { onInvocation: options.onInvocation }),
+            ...(options.onError === undefined ? {} : { onError: options.onError }),
+          });
   }
 
   /** Schedules the triggers of every active version, runs missed ticks (catch-up-once), starts delivery. */
@@ -66,6 +94,7 @@ export class Scheduler {
     const versions = [...active];
     for (const version of versions) this.#cron.update(version);
     this.#dispatcher.start();
+    this.#consumers?.start();
     for (const version of versions) await this.#cron.catchUp(version);
   }
 
@@ -77,7 +106,7 @@ export class Scheduler {
   /** Stores an event durably, then wakes delivery. Resolves only after the row is committed. */
   async enqueue(input: EnqueueInput): Promise<{ id: string; duplicate: boolean }> {
     const stored = await this.#storage.events.enqueue(input, this.#clock.now());
-    this.#dispatcher.notify();
+    this.#dispatcher.notify(input.tenant, input.functionName);
     return stored;
   }
 
@@ -89,14 +118,15 @@ export class Scheduler {
     return this.#cron.list(tenant, functionName, version);
   }
 
-  /** Dead letters were redriven: deliver them now. */
+  /** Dead letters were redriven, or queue messages and topic deliveries were stored: deliver them now. */
   wake(): void {
     this.#dispatcher.notify();
+    this.#consumers?.notify();
   }
 
   /** Stops ticking and leasing, lets deliveries in flight finish (bounded), releases leases. */
   async stop(graceMs = 10_000): Promise<void> {
     this.#cron.stop();
-    await this.#dispatcher.stop(graceMs);
+    await Promise.all([this.#dispatcher.stop(graceMs), this.#consumers?.stop(graceMs)]);
   }
 }

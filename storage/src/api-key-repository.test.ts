@@ -52,9 +52,9 @@ describe("SqliteApiKeyRepository", () => {
   it("stamps revocation with the clock once, keeping the first time", async () => {
     const { key, record } = await storage.apiKeys.create("acme", "admin");
     t = 6_000;
-    await storage.apiKeys.revoke(record.id);
+    await storage.apiKeys.revoke("acme", record.id);
     t = 7_000;
-    await storage.apiKeys.revoke(record.id);
+    await storage.apiKeys.revoke("acme", record.id);
     expect(storage.db.prepare("SELECT revoked_at FROM api_keys").pluck().get()).toBe(6_000);
     expect(await storage.apiKeys.findByHash(sha256Hex(key))).toBeUndefined();
   });

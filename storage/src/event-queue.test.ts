@@ -219,6 +219,93 @@ describe("SqliteEventQueue", () => {
     ).not.toMatch(/TEMP B-TREE/);
   });
 
+  it("commits concurrent enqueues together, each answered as if alone", async () => {
+    await storage.functions.deploy("acme", "other", {
+      code: new TextEncoder().encode("export default {}"),
+      config: resolveFunctionConfig(),
+    });
+    const input = (functionName: string, idempotencyKey?: string) => ({
+      tenant: "acme",
+      functionName,
+      kind: "invoke" as const,
+      payload: { functionName },
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+    });
+    const results = await Promise.allSettled([
+      storage.events.enqueue(input("hello", "k1"), T),
+      storage.events.enqueue(input("hello", "k1"), T),
+      storage.events.enqueue(input("nope"), T),
+      storage.events.enqueue(input("other"), T),
+    ]);
+    const [first, second, missing, other] = results;
+    expect(first).toMatchObject({ status: "fulfilled", value: { duplicate: false } });
+    const firstId = (first as PromiseFulfilledResult<{ id: string }>).value.id;
+    expect(second).toEqual({ status: "fulfilled", value: { id: firstId, duplicate: true } });
+    expect(missing).toMatchObject({ status: "rejected", reason: { code: "FUNCTION_NOT_FOUND" } });
+    expect(other).toMatchObject({ status: "fulfilled", value: { duplicate: false } });
+    expect(await storage.events.depth("acme")).toMatchObject({ count: 2 });
+  });
+
+  it("leases only what the caller admits, leaving the rest due and untouched", async () => {
+    await storage.functions.deploy("acme", "busy", {
+      code: new TextEncoder().encode("export default {}"),
+      config: resolveFunctionConfig(),
+    });
+    const ids: Record<string, string[]> = { hello: [], busy: [] };
+    for (let i = 0; i < 4; i++) {
+      for (const functionName of ["busy", "hello"]) {
+        const { id } = await storage.events.enqueue(
+          { tenant: "acme", functionName, kind: "invoke", payload: { i } },
+          T + i,
+        );
+        ids[functionName]?.push(id);
+      }
+    }
+    const before = storage.db.prepare("SELECT * FROM events ORDER BY id").all();
+    // "busy" is skipped outright; of "hello", only two are admitted.
+    let admitted = 0;
+    const leased = await storage.events.lease(T + 10, 10, "a", LEASE, {
+      skip: [{ tenant: "acme", functionName: "busy" }],
+      admit: (candidate) => {
+        expect(candidate.functionName).toBe("hello");
+        return candidate.kind === "invoke" && admitted++ < 2;
+      },
+    });
+    expect(leased.map((e) => e.id)).toEqual(ids.hello?.slice(0, 2));
+    expect(leased.map((e) => e.payload)).toEqual([{ i: 0 }, { i: 1 }]);
+    const after = storage.db.prepare<[], { id: string }>("SELECT * FROM events ORDER BY id").all();
+    const untouched = after.filter((row) => !leased.some((e) => e.id === row.id));
+    expect(untouched).toEqual(
+      before.filter((row) => untouched.some((u) => u.id === (row as { id: string }).id)),
+    );
+    expect(untouched).toHaveLength(6);
+
+    // A caller that refuses everything stops looking after maxRefused events.
+    let asked = 0;
+    const none = await storage.events.lease(T + 10, 10, "a", LEASE, {
+      maxRefused: 3,
+      admit: () => {
+        asked++;
+        return false;
+      },
+    });
+    expect(none).toEqual([]);
+    expect(asked).toBe(3);
+  });
+
+  it("tells what becomes due later, apart from what is due now", async () => {
+    await storage.events.enqueue({ tenant: "acme", functionName: "hello", kind: "invoke", payload: 1 }, T);
+    await storage.events.enqueue(
+      { tenant: "acme", functionName: "hello", kind: "invoke", payload: 2, availableAt: T + 500 },
+      T,
+    );
+    expect(await storage.events.nextDue(T + 100)).toBe(T);
+    expect(await storage.events.nextDue(T + 100, true)).toBe(T + 500);
+    await storage.events.lease(T + 600, 10, "a", LEASE);
+    expect(await storage.events.nextDue(T + 600, true)).toBe(T + 600 + LEASE);
+    expect(await storage.events.nextDue(T + 600 + LEASE, true)).toBeUndefined();
+  });
+
   it("refuses a lease of no time", async () => {
     await expect(storage.events.lease(T, 1, "a", 0)).rejects.toMatchObject({ code: "INVALID_REQUEST" });
     await expect(storage.events.lease(T, 1, "a", Number.NaN)).rejects.toMatchObject({

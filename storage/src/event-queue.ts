@@ -4,7 +4,15 @@
 import { newId as randomId, SkiffError } from "@skiff/core";
 import type { Database, Statement } from "better-sqlite3";
 import { FunctionLookup } from "./function-lookup.js";
-import type { EnqueueInput, EventKind, EventQueue, LeasedEvent } from "./types.js";
+import type {
+  EnqueueInput,
+  EventKind,
+  EventQueue,
+  LeaseCandidate,
+  LeasedEvent,
+  LeaseOptions,
+} from "./types.js";
+import { WriteBatch } from "./write-batch.js";
 
 interface DueRow {
   id: string;
@@ -34,37 +42,43 @@ type InsertParams = [
  */
 export const DELIVERED_KEY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
+/** How many refused events a lease with `admit` looks past before it stops (LeaseOptions.maxRefused). */
+const MAX_REFUSED = 16;
+
+interface EnqueueWrite {
+  input: EnqueueInput;
+  payload: string;
+  now: number;
+}
+
 export class SqliteEventQueue implements EventQueue {
   private readonly functions: FunctionLookup;
   private readonly existingKey: Statement<[number, string, number, string], { id: string }>;
   private readonly insert: Statement<InsertParams>;
-  private readonly due: Statement<[number, number, number], DueRow>;
+  private readonly due: Statement<[number, number, string], DueRow>;
   private readonly setLease: Statement<[string, number, string]>;
   private readonly extend: Statement<[number, string, string]>;
   private readonly remove: Statement<[string, string]>;
   private readonly rememberKey: Statement<[string, string]>;
   private readonly deliveredKey: Statement<[number, string, number], { id: string }>;
   private readonly forgetOldKeys: Statement<[number]>;
-  private readonly completeTransaction: (id: string, owner: string) => void;
+  private readonly completions: WriteBatch<{ id: string; owner: string }, void>;
   private readonly release: Statement<[number, string, string, string]>;
   private readonly releaseDeferred: Statement<[number, string, string]>;
   private readonly copyToDeadLetters: Statement<[number, string, string | null, string, string]>;
   private readonly removeEvent: Statement<[string]>;
   private readonly releaseOwner: Statement<[string]>;
-  private readonly nextUnleased: Statement<[], { at: number }>;
-  private readonly nextExpiry: Statement<[], { at: number }>;
+  private readonly nextUnleased: Statement<[number], { at: number }>;
+  private readonly nextExpiry: Statement<[number], { at: number }>;
   private readonly depthOfFunction: Statement<[number], { count: number; oldest: number | null }>;
   private readonly depthOfTenant: Statement<[number], { count: number; oldest: number | null }>;
-  private readonly enqueueTransaction: (
-    input: EnqueueInput,
-    payload: string,
-    now: number,
-  ) => { id: string; duplicate: boolean };
+  private readonly enqueues: WriteBatch<EnqueueWrite, { id: string; duplicate: boolean }>;
   private readonly leaseTransaction: (
     now: number,
     limit: number,
     owner: string,
     leaseMs: number,
+    options: LeaseOptions,
   ) => LeasedEvent[];
   private readonly deadLetterTransaction: (
     id: string,
@@ -95,7 +109,8 @@ export class SqliteEventQueue implements EventQueue {
     this.insert = db.prepare(`
       INSERT INTO events (id, function_id, kind, payload, idempotency_key, attempts, created_at, available_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
-    // The events_due index gives delivery order; the joins only fetch names for the rows it yields.
+    // The events_due index gives delivery order; the joins only fetch names for the rows it yields. Read row by
+    // row (no LIMIT): the lease stops once it has enough, so functions it passes over cost no extra query.
     this.due = db.prepare(`
       SELECT e.id, t.name AS tenant_name, f.name AS function_name, e.kind, e.payload, e.idempotency_key,
         e.attempts, e.created_at
@@ -103,8 +118,8 @@ export class SqliteEventQueue implements EventQueue {
       JOIN functions f ON f.id = e.function_id
       JOIN tenants t ON t.id = f.tenant_id
       WHERE e.available_at <= ? AND (e.lease_owner IS NULL OR e.lease_expires_at <= ?)
-      ORDER BY e.available_at, e.created_at
-      LIMIT ?`);
+        AND e.function_id NOT IN (SELECT value FROM json_each(?))
+      ORDER BY e.available_at, e.created_at`);
     this.setLease = db.prepare(
       "UPDATE events SET lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1 WHERE id = ?",
     );
@@ -127,12 +142,13 @@ export class SqliteEventQueue implements EventQueue {
       "UPDATE events SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = ?",
     );
     // A leased row was due when leased (available_at <= lease time < expiry), so it is due again at its expiry.
+    // The bound (-1, or `now` for `later`) is a range on each index: rows due already are stepped over, not read.
     this.nextUnleased = db.prepare(`
       SELECT available_at AS at FROM events INDEXED BY events_due
-      WHERE lease_owner IS NULL ORDER BY available_at LIMIT 1`);
+      WHERE lease_owner IS NULL AND available_at > ? ORDER BY available_at LIMIT 1`);
     this.nextExpiry = db.prepare(`
       SELECT lease_expires_at AS at FROM events INDEXED BY events_lease_expiry
-      WHERE lease_owner IS NOT NULL ORDER BY lease_expires_at LIMIT 1`);
+      WHERE lease_owner IS NOT NULL AND lease_expires_at > ? ORDER BY lease_expires_at LIMIT 1`);
     this.depthOfFunction = db.prepare(
       "SELECT count(*) AS count, min(created_at) AS oldest FROM events WHERE function_id = ?",
     );
@@ -140,7 +156,8 @@ export class SqliteEventQueue implements EventQueue {
       SELECT count(*) AS count, min(e.created_at) AS oldest
       FROM events e JOIN functions f ON f.id = e.function_id WHERE f.tenant_id = ?`);
 
-    const enqueue = db.transaction((input: EnqueueInput, payload: string, now: number) => {
+    // Enqueues and completions arriving in one turn of the event loop share a transaction (one commit).
+    this.enqueues = new WriteBatch(db, ({ input, payload, now }: EnqueueWrite) => {
       const functionId = this.functions.require(input.tenant, input.functionName);
       const key = input.idempotencyKey ?? null;
       if (key !== null) {
@@ -163,31 +180,45 @@ export class SqliteEventQueue implements EventQueue {
       );
       return { id, duplicate: false };
     });
-    const complete = db.transaction((id: string, owner: string) => {
+    // The write batch's transaction is IMMEDIATE: the key check and the insert happen under one write lock, so
+    // two producers can not both insert.
+    this.completions = new WriteBatch(db, ({ id, owner }: { id: string; owner: string }) => {
       this.rememberKey.run(id, owner);
       this.remove.run(id, owner);
     });
-    this.completeTransaction = (id, owner) => complete.immediate(id, owner);
-    // IMMEDIATE: the key check and the insert happen under one write lock, so two producers can not both insert.
-    this.enqueueTransaction = (...args) => enqueue.immediate(...args);
 
-    const lease = db.transaction((now: number, limit: number, owner: string, leaseMs: number) => {
-      const leaseExpiresAt = now + leaseMs;
-      return this.due.all(now, now, limit).map((row): LeasedEvent => {
-        this.setLease.run(owner, leaseExpiresAt, row.id);
-        return {
-          id: row.id,
-          tenant: row.tenant_name,
-          functionName: row.function_name,
-          kind: row.kind,
-          payload: JSON.parse(row.payload) as unknown,
-          idempotencyKey: row.idempotency_key,
-          attempts: row.attempts + 1,
-          createdAt: row.created_at,
-          leaseExpiresAt,
-        };
-      });
-    });
+    const lease = db.transaction(
+      (now: number, limit: number, owner: string, leaseMs: number, options: LeaseOptions) => {
+        const skip = (options.skip ?? []).flatMap((f) => this.functions.find(f.tenant, f.functionName) ?? []);
+        const maxRefused = options.maxRefused ?? MAX_REFUSED;
+        const chosen: Array<{ row: DueRow; candidate: Candidate }> = [];
+        let refused = 0;
+        for (const row of this.due.iterate(now, now, JSON.stringify(skip))) {
+          const candidate = new Candidate(row);
+          if (options.admit !== undefined && !options.admit(candidate)) {
+            if (++refused >= maxRefused) break;
+            continue;
+          }
+          chosen.push({ row, candidate });
+          if (chosen.length >= limit) break;
+        }
+        const leaseExpiresAt = now + leaseMs;
+        return chosen.map(({ row, candidate }): LeasedEvent => {
+          this.setLease.run(owner, leaseExpiresAt, row.id);
+          return {
+            id: row.id,
+            tenant: row.tenant_name,
+            functionName: row.function_name,
+            kind: row.kind,
+            payload: candidate.payload,
+            idempotencyKey: row.idempotency_key,
+            attempts: row.attempts + 1,
+            createdAt: row.created_at,
+            leaseExpiresAt,
+          };
+        });
+      },
+    );
     // IMMEDIATE: the write lock is taken before the due rows are read, so no other process can lease them
     // between the read and the update (a deferred transaction would fail to upgrade instead of waiting).
     this.leaseTransaction = (...args) => lease.immediate(...args);
@@ -205,14 +236,20 @@ export class SqliteEventQueue implements EventQueue {
     if (!Number.isSafeInteger(attempts) || attempts < 0) {
       throw new SkiffError("INVALID_REQUEST", `attempts must be a whole number >= 0, not ${attempts}`);
     }
-    return this.enqueueTransaction(input, toJson(input.payload), now);
+    return this.enqueues.run({ input, payload: toJson(input.payload), now });
   }
 
-  async lease(now: number, limit: number, owner: string, leaseMs: number): Promise<LeasedEvent[]> {
+  async lease(
+    now: number,
+    limit: number,
+    owner: string,
+    leaseMs: number,
+    options: LeaseOptions = {},
+  ): Promise<LeasedEvent[]> {
     if (!(leaseMs > 0))
       throw new SkiffError("INVALID_REQUEST", `a lease lasts more than 0 ms, not ${leaseMs}`);
     if (!(limit >= 1)) return [];
-    return this.leaseTransaction(now, Math.floor(limit), owner, leaseMs);
+    return this.leaseTransaction(now, Math.floor(limit), owner, leaseMs, options);
   }
 
   async extendLease(id: string, owner: string, until: number): Promise<void> {
@@ -220,7 +257,7 @@ export class SqliteEventQueue implements EventQueue {
   }
 
   async complete(id: string, owner: string): Promise<void> {
-    this.completeTransaction(id, owner);
+    return this.completions.run({ id, owner });
   }
 
   async retry(id: string, owner: string, availableAt: number, error: string): Promise<void> {
@@ -245,9 +282,10 @@ export class SqliteEventQueue implements EventQueue {
     return this.releaseOwner.run(owner).changes;
   }
 
-  async nextDue(_now: number): Promise<number | undefined> {
-    const unleased = this.nextUnleased.get()?.at;
-    const expiry = this.nextExpiry.get()?.at;
+  async nextDue(now: number, later = false): Promise<number | undefined> {
+    const after = later ? now : Number.MIN_SAFE_INTEGER;
+    const unleased = this.nextUnleased.get(after)?.at;
+    const expiry = this.nextExpiry.get(after)?.at;
     if (unleased === undefined) return expiry;
     return expiry === undefined ? unleased : Math.min(unleased, expiry);
   }
@@ -261,6 +299,43 @@ export class SqliteEventQueue implements EventQueue {
         ? this.depthOfTenant.get(this.functions.requireTenant(tenant))
         : this.depthOfFunction.get(this.functions.require(tenant, functionName));
     return { count: row?.count ?? 0, oldestCreatedAt: row?.oldest ?? null };
+  }
+
+  /** Commits queued enqueues and completions now (before the database closes). */
+  flush(): void {
+    this.enqueues.flush();
+    this.completions.flush();
+  }
+}
+
+/** A due row offered to `LeaseOptions.admit`; its payload is parsed only if asked for (and then kept). */
+class Candidate implements LeaseCandidate {
+  readonly #row: DueRow;
+  #payload: unknown;
+  #parsed = false;
+
+  constructor(row: DueRow) {
+    this.#row = row;
+  }
+
+  get tenant(): string {
+    return this.#row.tenant_name;
+  }
+
+  get functionName(): string {
+    return this.#row.function_name;
+  }
+
+  get kind(): EventKind {
+    return this.#row.kind;
+  }
+
+  get payload(): unknown {
+    if (!this.#parsed) {
+      this.#payload = JSON.parse(this.#row.payload) as unknown;
+      this.#parsed = true;
+    }
+    return this.#payload;
   }
 }
 

@@ -2,6 +2,7 @@
 import {
   assertValidName,
   type CodeSummary,
+  DEFAULT_QUOTAS,
   type FunctionConfigInput,
   newId,
   resolveFunctionConfig,
@@ -13,8 +14,10 @@ import type {
   ActiveDeployment,
   BlobStore,
   DeployInput,
+  FunctionQuarantine,
   FunctionRecord,
   FunctionRepository,
+  QuarantineRecord,
   VersionRecord,
 } from "./types.js";
 
@@ -26,6 +29,19 @@ interface FunctionRow {
   active_version: number | null;
   created_at: number;
   updated_at: number;
+  quarantine_version: string | null;
+  quarantine_since: number | null;
+  quarantine_crashes: number | null;
+  quarantine_reason: string | null;
+}
+
+interface QuarantineRow {
+  tenant_name: string;
+  function_name: string;
+  version_id: string;
+  since: number;
+  crashes: number;
+  reason: string;
 }
 
 interface VersionRow {
@@ -40,8 +56,15 @@ interface VersionRow {
 }
 
 const SELECT_FUNCTION = `
-  SELECT f.id, f.tenant_id, t.name AS tenant_name, f.name, f.active_version, f.created_at, f.updated_at
-  FROM functions f JOIN tenants t ON t.id = f.tenant_id`;
+  SELECT f.id, f.tenant_id, t.name AS tenant_name, f.name, f.active_version, f.created_at, f.updated_at,
+    q.version_id AS quarantine_version, q.since AS quarantine_since, q.crashes AS quarantine_crashes,
+    q.reason AS quarantine_reason
+  FROM functions f JOIN tenants t ON t.id = f.tenant_id
+  LEFT JOIN function_quarantines q ON q.function_id = f.id`;
+
+const SELECT_QUARANTINE = `
+  SELECT t.name AS tenant_name, f.name AS function_name, q.version_id, q.since, q.crashes, q.reason
+  FROM function_quarantines q JOIN functions f ON f.id = q.function_id JOIN tenants t ON t.id = f.tenant_id`;
 
 export class SqliteFunctionRepository implements FunctionRepository {
   private readonly tenantId: Statement<[string], { id: number }>;
@@ -58,6 +81,14 @@ export class SqliteFunctionRepository implements FunctionRepository {
   private readonly versionByNumber: Statement<[number, number], VersionRow>;
   private readonly versionsOf: Statement<[number], VersionRow>;
   private readonly active: Statement<[], VersionRow & { tenant_name: string; function_name: string }>;
+  private readonly functionCount: Statement<[number], { count: number }>;
+  private readonly maxFunctions: Statement<[number], { max_functions: number | null }>;
+  private readonly insertQuarantine: Statement<
+    [{ functionId: number; versionId: string; since: number; crashes: number; reason: string }]
+  >;
+  private readonly deleteQuarantine: Statement<[number]>;
+  private readonly quarantines: Statement<[], QuarantineRow>;
+  private readonly quarantinesOfTenant: Statement<[string], QuarantineRow>;
   private readonly deployTransaction: (
     tenant: string,
     name: string,
@@ -101,14 +132,28 @@ export class SqliteFunctionRepository implements FunctionRepository {
       JOIN tenants t ON t.id = f.tenant_id
       JOIN versions v ON v.function_id = f.id AND v.number = f.active_version
       ORDER BY t.name, f.name`);
+    this.functionCount = db.prepare("SELECT count(*) AS count FROM functions WHERE tenant_id = ?");
+    this.maxFunctions = db.prepare("SELECT max_functions FROM tenant_quotas WHERE tenant_id = ?");
+    // Stored only while the crashed version is still the active one: a deploy that came first wins.
+    this.insertQuarantine = db.prepare(`
+      INSERT OR REPLACE INTO function_quarantines (function_id, version_id, since, crashes, reason)
+      SELECT f.id, v.id, @since, @crashes, @reason FROM functions f JOIN versions v ON v.function_id = f.id
+      WHERE f.id = @functionId AND v.id = @versionId AND v.number = f.active_version`);
+    this.deleteQuarantine = db.prepare("DELETE FROM function_quarantines WHERE function_id = ?");
+    this.quarantines = db.prepare(`${SELECT_QUARANTINE} ORDER BY t.name, f.name`);
+    this.quarantinesOfTenant = db.prepare(`${SELECT_QUARANTINE} WHERE t.name = ? ORDER BY f.name`);
 
     const deploy = db.transaction(
       (tenant: string, name: string, code: { sha256: string; size: number }, input: DeployInput) => {
         const tenantId = this.requireTenant(tenant);
         const now = this.now();
+        const existingId = this.functionByName.get(tenant, name)?.id;
+        // Counted in the write transaction, so two deploys of new functions cannot both take the last place.
+        if (existingId === undefined) this.assertRoomForFunction(tenant, tenantId);
         const functionId =
-          this.functionByName.get(tenant, name)?.id ??
-          (this.insertFunction.get(tenantId, name, now, now) as { id: number }).id;
+          existingId ?? (this.insertFunction.get(tenantId, name, now, now) as { id: number }).id;
+        // A new version is a fresh start: whatever crashed before is not what will run.
+        this.deleteQuarantine.run(functionId);
         // Before the version: a version must never serve without the secrets it was deployed with.
         this.secrets.put(functionId, input.secrets ?? {}, input.config.vars, now);
         const number = (this.nextNumber.get(functionId) as { next: number }).next;
@@ -140,6 +185,7 @@ export class SqliteFunctionRepository implements FunctionRepository {
         throw new SkiffError("VERSION_NOT_FOUND", `function "${name}" has no version ${number}`);
       }
       this.setActive.run(number, this.now(), fn.id);
+      this.deleteQuarantine.run(fn.id);
       return {
         function: toFunction(this.functionById.get(fn.id) as FunctionRow),
         version: toVersion(version),
@@ -155,8 +201,10 @@ export class SqliteFunctionRepository implements FunctionRepository {
   ): Promise<{ function: FunctionRecord; version: VersionRecord }> {
     assertValidName("function", name);
     // Checked before the blob is written so bad input leaves no orphan file; checked again in the transaction.
-    this.requireTenant(tenant);
-    this.secrets.check(this.functionByName.get(tenant, name)?.id, input.secrets ?? {}, input.config.vars);
+    const tenantId = this.requireTenant(tenant);
+    const existingId = this.functionByName.get(tenant, name)?.id;
+    if (existingId === undefined) this.assertRoomForFunction(tenant, tenantId);
+    this.secrets.check(existingId, input.secrets ?? {}, input.config.vars);
     // The blob is durable before any row names it: a crash between the two leaves only an unreferenced file.
     const code = await this.blobs.put(input.code);
     return this.deployTransaction(tenant, name, code, input);
@@ -205,6 +253,47 @@ export class SqliteFunctionRepository implements FunctionRepository {
     }));
   }
 
+  async setQuarantine(tenant: string, name: string, info: FunctionQuarantine | null): Promise<boolean> {
+    const fn = this.requireFunction(tenant, name);
+    if (info === null) return this.deleteQuarantine.run(fn.id).changes > 0;
+    const stored = this.insertQuarantine.run({
+      functionId: fn.id,
+      versionId: info.versionId,
+      since: info.since,
+      crashes: info.crashes,
+      reason: info.reason,
+    });
+    return stored.changes > 0;
+  }
+
+  async listQuarantined(tenant?: string): Promise<QuarantineRecord[]> {
+    if (tenant !== undefined) this.requireTenant(tenant);
+    const rows = tenant === undefined ? this.quarantines.all() : this.quarantinesOfTenant.all(tenant);
+    return rows.map((row) => ({
+      tenant: row.tenant_name,
+      functionName: row.function_name,
+      versionId: row.version_id,
+      since: row.since,
+      crashes: row.crashes,
+      reason: row.reason,
+    }));
+  }
+
+  /** Throws `QUOTA_EXCEEDED` when the tenant already has as many functions as its quota allows. */
+  private assertRoomForFunction(tenant: string, tenantId: number): void {
+    const row = this.maxFunctions.get(tenantId);
+    const max = row === undefined ? DEFAULT_QUOTAS.maxFunctions : row.max_functions;
+    if (max === null) return;
+    const count = (this.functionCount.get(tenantId) as { count: number }).count;
+    if (count >= max) {
+      throw new SkiffError(
+        "QUOTA_EXCEEDED",
+        `tenant "${tenant}" has ${count} functions and its quota maxFunctions is ${max}: delete a function or ask the operator to raise the quota`,
+        { details: { quota: "maxFunctions", limit: max, used: count } },
+      );
+    }
+  }
+
   private requireTenant(tenant: string): number {
     const row = this.tenantId.get(tenant);
     if (row === undefined) throw new SkiffError("TENANT_NOT_FOUND", `tenant "${tenant}" does not exist`);
@@ -228,6 +317,15 @@ function toFunction(row: FunctionRow): FunctionRecord {
     activeVersion: row.active_version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    quarantine:
+      row.quarantine_version === null
+        ? null
+        : {
+            versionId: row.quarantine_version,
+            since: row.quarantine_since as number,
+            crashes: row.quarantine_crashes as number,
+            reason: row.quarantine_reason as string,
+          },
   };
 }
 

@@ -2,7 +2,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveFunctionConfig } from "@skiff/core";
+import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { migrate } from "./migrate.js";
+import { MIGRATIONS } from "./migrations/index.js";
 import { openStorage, type SqliteStorage } from "./sqlite-storage.js";
 import { invocationRecord } from "./storage.case.js";
 
@@ -68,5 +71,148 @@ describe("SqliteInvocationRepository", () => {
       { name: "hello", n: 4, oldest: 106 },
       { name: "other", n: 4, oldest: 0 },
     ]);
+  });
+
+  it("keeps peak heap and the parent invocation, and leaves them out when unknown", async () => {
+    const child = invocationRecord({ peakHeapBytes: 5_242_880, parentInvocationId: "parent-1" });
+    const plain = invocationRecord();
+    await storage.invocations.insertMany([child, plain]);
+    expect(await storage.invocations.get("acme", "hello", child.id)).toEqual(child);
+    const stored = await storage.invocations.get("acme", "hello", plain.id);
+    expect(stored).toEqual(plain);
+    expect(stored).not.toHaveProperty("peakHeapBytes");
+    expect(stored).not.toHaveProperty("parentInvocationId");
+  });
+
+  it("gets a record only through its own function", async () => {
+    const record = invocationRecord();
+    await storage.invocations.insertMany([record]);
+    expect(await storage.invocations.get("acme", "other", record.id)).toBeUndefined();
+    expect(await storage.invocations.get("acme", "hello", "no-such-id")).toBeUndefined();
+    await expect(storage.invocations.get("acme", "nope", record.id)).rejects.toMatchObject({
+      code: "FUNCTION_NOT_FOUND",
+    });
+    await expect(storage.invocations.get("ghost", "hello", record.id)).rejects.toMatchObject({
+      code: "TENANT_NOT_FOUND",
+    });
+  });
+
+  describe("list filters", () => {
+    const line = (level: "debug" | "info" | "log" | "warn" | "error") => ({ level, message: level, ts: 1 });
+    const records = [
+      invocationRecord({ id: "quiet", startedAt: 100, logs: [] }),
+      invocationRecord({ id: "debugging", startedAt: 200, logs: [line("debug")] }),
+      invocationRecord({ id: "chatty", startedAt: 300, logs: [line("debug"), line("log")] }),
+      invocationRecord({
+        id: "warned",
+        startedAt: 400,
+        logs: [line("info"), line("warn")],
+        outcome: "timeout",
+      }),
+      invocationRecord({
+        id: "failed",
+        startedAt: 500,
+        logs: [line("error")],
+        outcome: "exception",
+        status: 500,
+      }),
+    ];
+    const ids = (list: Array<{ id: string }>) => list.map((r) => r.id);
+
+    beforeEach(async () => {
+      await storage.invocations.insertMany(records);
+    });
+
+    it("lists everything newest first without filters", async () => {
+      expect(ids(await storage.invocations.list("acme", "hello"))).toEqual([
+        "failed",
+        "warned",
+        "chatty",
+        "debugging",
+        "quiet",
+      ]);
+    });
+
+    it("keeps records started at or after since", async () => {
+      expect(ids(await storage.invocations.list("acme", "hello", { since: 300 }))).toEqual([
+        "failed",
+        "warned",
+        "chatty",
+      ]);
+    });
+
+    it("keeps records with one of the outcomes; an empty list matches none", async () => {
+      expect(
+        ids(await storage.invocations.list("acme", "hello", { outcomes: ["exception", "timeout"] })),
+      ).toEqual(["failed", "warned"]);
+      expect(await storage.invocations.list("acme", "hello", { outcomes: [] })).toEqual([]);
+    });
+
+    it("keeps records with a line at the level or worse, info and log ranking the same", async () => {
+      expect(ids(await storage.invocations.list("acme", "hello", { minLevel: "warn" }))).toEqual([
+        "failed",
+        "warned",
+      ]);
+      expect(ids(await storage.invocations.list("acme", "hello", { minLevel: "info" }))).toEqual([
+        "failed",
+        "warned",
+        "chatty",
+      ]);
+      expect(ids(await storage.invocations.list("acme", "hello", { minLevel: "debug" }))).toEqual([
+        "failed",
+        "warned",
+        "chatty",
+        "debugging",
+      ]);
+    });
+
+    it("combines filters and the limit", async () => {
+      expect(
+        ids(
+          await storage.invocations.list("acme", "hello", {
+            since: 250,
+            minLevel: "log",
+            outcomes: ["ok", "timeout"],
+            limit: 1,
+          }),
+        ),
+      ).toEqual(["warned"]);
+    });
+  });
+});
+
+describe("migration 010 (invocation observability)", () => {
+  it("ranks the log lines of records stored before it", () => {
+    const db = new Database(":memory:");
+    try {
+      migrate(db, MIGRATIONS.slice(0, 9), () => 1);
+      db.exec(`
+        INSERT INTO tenants (id, name, created_at) VALUES (1, 'acme', 0);
+        INSERT INTO functions (id, tenant_id, name, active_version, created_at, updated_at)
+          VALUES (1, 1, 'hello', NULL, 0, 0);`);
+      const insert =
+        db.prepare(`INSERT INTO invocations (id, function_id, version, trigger, started_at, outcome,
+        status, cold, cpu_ms, wall_ms, error, logs, dropped_log_lines) VALUES (?, 1, 1, 'http', 0, 'ok', 200, 0, 1, 1,
+        NULL, ?, 0)`);
+      insert.run("none", "[]");
+      insert.run("logged", JSON.stringify([{ level: "log", message: "a", ts: 1 }]));
+      insert.run(
+        "worst-last",
+        JSON.stringify([
+          { level: "debug", message: "a", ts: 1 },
+          { level: "error", message: "b", ts: 2 },
+        ]),
+      );
+      migrate(db, MIGRATIONS, () => 2);
+      expect(
+        db.prepare("SELECT id, max_log_severity, peak_heap_bytes FROM invocations ORDER BY seq").all(),
+      ).toEqual([
+        { id: "none", max_log_severity: 0, peak_heap_bytes: null },
+        { id: "logged", max_log_severity: 20, peak_heap_bytes: null },
+        { id: "worst-last", max_log_severity: 40, peak_heap_bytes: null },
+      ]);
+    } finally {
+      db.close();
+    }
   });
 });

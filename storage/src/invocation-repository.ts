@@ -3,6 +3,7 @@ import {
   type InvocationError,
   type InvocationRecord,
   type LogLine,
+  logLevelSeverity,
   type Outcome,
   SkiffError,
   type TriggerKind,
@@ -10,6 +11,7 @@ import {
 import type { Database, Statement } from "better-sqlite3";
 import { clampListLimit, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from "./list-limit.js";
 import type { InvocationQuery, InvocationRepository } from "./types.js";
+import { type MeteredInvocation, UsageMeter } from "./usage-meter.js";
 
 export const DEFAULT_INVOCATION_LIMIT = DEFAULT_LIST_LIMIT;
 export const MAX_INVOCATION_LIMIT = MAX_LIST_LIMIT;
@@ -29,6 +31,8 @@ interface InvocationRow {
   error: string | null;
   logs: string;
   dropped_log_lines: number;
+  peak_heap_bytes: number | null;
+  parent_invocation_id: string | null;
 }
 
 type InsertParams = [
@@ -45,13 +49,26 @@ type InsertParams = [
   error: string | null,
   logs: string,
   droppedLogLines: number,
+  peakHeapBytes: number | null,
+  parentInvocationId: string | null,
+  maxLogSeverity: number,
 ];
+
+interface ListParams {
+  functionId: number;
+  since: number | null;
+  severity: number;
+  /** A JSON array of outcomes, or null for any. */
+  outcomes: string | null;
+  limit: number;
+}
 
 export class SqliteInvocationRepository implements InvocationRepository {
   private readonly tenantId: Statement<[string], { id: number }>;
   private readonly functionId: Statement<[string, string], { id: number }>;
   private readonly insert: Statement<InsertParams>;
-  private readonly newest: Statement<[number, number], InvocationRow>;
+  private readonly newest: Statement<[ListParams], InvocationRow>;
+  private readonly byId: Statement<[number, string], InvocationRow>;
   private readonly pruneStatement: Statement<[number]>;
   private readonly insertBatch: (records: InvocationRecord[]) => void;
 
@@ -63,16 +80,26 @@ export class SqliteInvocationRepository implements InvocationRepository {
     // OR IGNORE: a batch written twice (a retry after an unknown outcome) must not fail or duplicate.
     this.insert = db.prepare(`
       INSERT OR IGNORE INTO invocations (id, function_id, version, trigger, started_at, outcome, status, cold,
-        cpu_ms, wall_ms, error, logs, dropped_log_lines)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+        cpu_ms, wall_ms, error, logs, dropped_log_lines, peak_heap_bytes, parent_invocation_id, max_log_severity)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    // One statement for every filter combination: an absent filter is a condition that always holds.
     this.newest = db.prepare(`
       SELECT i.*, t.name AS tenant_name, f.name AS function_name
       FROM invocations i
       JOIN functions f ON f.id = i.function_id
       JOIN tenants t ON t.id = f.tenant_id
-      WHERE i.function_id = ?
+      WHERE i.function_id = @functionId
+        AND (@since IS NULL OR i.started_at >= @since)
+        AND i.max_log_severity >= @severity
+        AND (@outcomes IS NULL OR i.outcome IN (SELECT value FROM json_each(@outcomes)))
       ORDER BY i.started_at DESC, i.seq DESC
-      LIMIT ?`);
+      LIMIT @limit`);
+    this.byId = db.prepare(`
+      SELECT i.*, t.name AS tenant_name, f.name AS function_name
+      FROM invocations i
+      JOIN functions f ON f.id = i.function_id
+      JOIN tenants t ON t.id = f.tenant_id
+      WHERE i.function_id = ? AND i.id = ?`);
     this.pruneStatement = db.prepare(`
       DELETE FROM invocations WHERE seq IN (
         SELECT seq FROM (
@@ -80,8 +107,11 @@ export class SqliteInvocationRepository implements InvocationRepository {
           FROM invocations
         ) WHERE rank > ?
       )`);
+    const usage = new UsageMeter(db);
     this.insertBatch = db.transaction((records: InvocationRecord[]) => {
       const functionIds = new Map<string, number | undefined>();
+      // Usage is metered in this same transaction, from the records that were new (not a batch written twice).
+      const inserted: MeteredInvocation[] = [];
       for (const record of records) {
         const key = JSON.stringify([record.tenant, record.functionName]);
         if (!functionIds.has(key))
@@ -89,7 +119,7 @@ export class SqliteInvocationRepository implements InvocationRepository {
         const functionId = functionIds.get(key);
         // The function was deleted while the record waited in the batch: nothing is left to attach it to.
         if (functionId === undefined) continue;
-        this.insert.run(
+        const { changes } = this.insert.run(
           record.id,
           functionId,
           record.version,
@@ -103,8 +133,13 @@ export class SqliteInvocationRepository implements InvocationRepository {
           record.error === undefined ? null : JSON.stringify(record.error),
           JSON.stringify(record.logs),
           record.droppedLogLines,
+          record.peakHeapBytes ?? null,
+          record.parentInvocationId ?? null,
+          maxLogSeverity(record.logs),
         );
+        if (changes > 0) inserted.push({ functionId, record });
       }
+      usage.add(inserted);
     });
   }
 
@@ -113,17 +148,33 @@ export class SqliteInvocationRepository implements InvocationRepository {
   }
 
   async list(tenant: string, functionName: string, query: InvocationQuery = {}): Promise<InvocationRecord[]> {
+    const functionId = this.functionIdOf(tenant, functionName);
+    return this.newest
+      .all({
+        functionId,
+        since: query.since ?? null,
+        severity: query.minLevel === undefined ? 0 : logLevelSeverity(query.minLevel),
+        outcomes: query.outcomes === undefined ? null : JSON.stringify(query.outcomes),
+        limit: clampListLimit(query.limit),
+      })
+      .map(toRecord);
+  }
+
+  async get(tenant: string, functionName: string, id: string): Promise<InvocationRecord | undefined> {
+    const row = this.byId.get(this.functionIdOf(tenant, functionName), id);
+    return row === undefined ? undefined : toRecord(row);
+  }
+
+  private functionIdOf(tenant: string, functionName: string): number {
     const fn = this.functionId.get(tenant, functionName);
-    if (fn === undefined) {
-      if (this.tenantId.get(tenant) === undefined) {
-        throw new SkiffError("TENANT_NOT_FOUND", `tenant "${tenant}" does not exist`);
-      }
-      throw new SkiffError(
-        "FUNCTION_NOT_FOUND",
-        `function "${functionName}" does not exist in tenant "${tenant}"`,
-      );
+    if (fn !== undefined) return fn.id;
+    if (this.tenantId.get(tenant) === undefined) {
+      throw new SkiffError("TENANT_NOT_FOUND", `tenant "${tenant}" does not exist`);
     }
-    return this.newest.all(fn.id, clampListLimit(query.limit)).map(toRecord);
+    throw new SkiffError(
+      "FUNCTION_NOT_FOUND",
+      `function "${functionName}" does not exist in tenant "${tenant}"`,
+    );
   }
 
   async prune(keep: number): Promise<number> {
@@ -151,5 +202,15 @@ function toRecord(row: InvocationRow): InvocationRecord {
     droppedLogLines: row.dropped_log_lines,
   };
   if (row.error !== null) record.error = JSON.parse(row.error) as InvocationError;
+  if (row.peak_heap_bytes !== null) record.peakHeapBytes = row.peak_heap_bytes;
+  if (row.parent_invocation_id !== null) record.parentInvocationId = row.parent_invocation_id;
   return record;
+}
+
+/** The rank of the most severe line, 0 for none: what `minLevel` filters on. */
+function maxLogSeverity(logs: readonly LogLine[]): number {
+  let max = 0;
+  // A level the runtime should never send ranks 0 rather than failing the whole batch.
+  for (const line of logs) max = Math.max(max, logLevelSeverity(line.level) ?? 0);
+  return max;
 }

@@ -35,6 +35,15 @@ export class SqliteKvStore implements KvStore {
   private readonly removeExpired: Statement<[number, string, number]>;
   private readonly prune: Statement<[number, number, number]>;
   private readonly page: Statement<[number, string, string, number, number], Omit<EntryRow, "value">>;
+  /** The write and its share of expiry pruning: one transaction, one commit. */
+  private readonly putEntry: (
+    namespaceId: number,
+    key: string,
+    value: Buffer,
+    metadata: string | null,
+    expiration: number | null,
+    now: number,
+  ) => void;
 
   constructor(db: Database) {
     this.tenantId = db.prepare("SELECT id FROM tenants WHERE name = ?");
@@ -65,6 +74,10 @@ export class SqliteKvStore implements KvStore {
       SELECT key, metadata, expiration FROM kv_entries
       WHERE namespace_id = ? AND key >= ? AND key > ? AND (expiration IS NULL OR expiration * 1000 > ?)
       ORDER BY key LIMIT ?`);
+    this.putEntry = db.transaction((namespaceId, key, value, metadata, expiration, now) => {
+      this.upsert.run(namespaceId, key, value, metadata, expiration);
+      this.prune.run(namespaceId, now, PRUNE_BATCH);
+    });
   }
 
   async createNamespace(tenant: string, namespace: string, now: number): Promise<void> {
@@ -125,14 +138,14 @@ export class SqliteKvStore implements KvStore {
     }
     const expiration = checkExpiration(options.expiration, now);
     const metadata = metadataJson(options.metadata);
-    this.upsert.run(
+    this.putEntry(
       namespaceId,
       key,
       Buffer.from(value.buffer, value.byteOffset, value.byteLength),
       metadata,
       expiration,
+      now,
     );
-    this.prune.run(namespaceId, now, PRUNE_BATCH);
   }
 
   async delete(tenant: string, namespace: string, key: string): Promise<void> {

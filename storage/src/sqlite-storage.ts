@@ -3,6 +3,8 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Database } from "better-sqlite3";
 import { SqliteApiKeyRepository } from "./api-key-repository.js";
+import { SqliteBacklogRepository } from "./backlog-repository.js";
+import { DATABASE_FILE } from "./backup.js";
 import { FileBlobStore } from "./blob-store.js";
 import { BucketLookup } from "./bucket-lookup.js";
 import { SqliteBucketRepository } from "./bucket-repository.js";
@@ -20,13 +22,18 @@ import { ObjectFiles } from "./object-files.js";
 import { ObjectGarbage } from "./object-garbage.js";
 import { ObjectNotifier } from "./object-notifier.js";
 import { SqliteObjectStore } from "./object-store.js";
+import { SqliteQueueDelivery } from "./queue-delivery.js";
+import { SqliteQueueRepository } from "./queue-repository.js";
 import { SqliteS3CredentialRepository } from "./s3-credential-repository.js";
 import { SecretCipher } from "./secret-cipher.js";
 import { SqliteSecretRepository } from "./secret-repository.js";
 import { SecretTable } from "./secret-table.js";
+import { SqliteTenantQuotaRepository } from "./tenant-quota-repository.js";
 import { SqliteTenantRepository } from "./tenant-repository.js";
+import { SqliteTopicRepository } from "./topic-repository.js";
 import { SqliteTriggerRunRepository } from "./trigger-run-repository.js";
 import type { Storage } from "./types.js";
+import { SqliteUsageRepository } from "./usage-repository.js";
 import { SqliteWebhookRepository } from "./webhook-repository.js";
 
 export interface StorageOptions {
@@ -57,6 +64,12 @@ export class SqliteStorage implements Storage {
   readonly kv: SqliteKvStore;
   readonly s3Credentials: SqliteS3CredentialRepository;
   readonly webhooks: SqliteWebhookRepository;
+  readonly tenantQuotas: SqliteTenantQuotaRepository;
+  readonly usage: SqliteUsageRepository;
+  readonly backlog: SqliteBacklogRepository;
+  readonly queues: SqliteQueueRepository;
+  readonly queueDelivery: SqliteQueueDelivery;
+  readonly topics: SqliteTopicRepository;
   /** Deletes object files nothing points at; `sweep` also finds those a crash or a cascade left behind. */
   readonly objectGarbage: ObjectGarbage;
 
@@ -69,8 +82,10 @@ export class SqliteStorage implements Storage {
     objectFiles: ObjectFiles,
   ) {
     this.blobs = blobs;
-    this.tenants = new SqliteTenantRepository(db, now);
     this.apiKeys = new SqliteApiKeyRepository(db, now);
+    this.tenants = new SqliteTenantRepository(db, now, (tenantId, role) =>
+      this.apiKeys.createFor(tenantId, role),
+    );
     const secrets = new SecretTable(db, cipher);
     this.functions = new SqliteFunctionRepository(db, blobs, secrets, now);
     this.secrets = new SqliteSecretRepository(db, secrets, now);
@@ -94,9 +109,17 @@ export class SqliteStorage implements Storage {
     this.kv = new SqliteKvStore(db);
     this.s3Credentials = new SqliteS3CredentialRepository(db, cipher, now);
     this.webhooks = new SqliteWebhookRepository(db, cipher);
+    this.tenantQuotas = new SqliteTenantQuotaRepository(db, now);
+    this.usage = new SqliteUsageRepository(db);
+    this.backlog = new SqliteBacklogRepository(db);
+    this.queues = new SqliteQueueRepository(db);
+    this.queueDelivery = new SqliteQueueDelivery(db);
+    this.topics = new SqliteTopicRepository(db);
   }
 
   async close(): Promise<void> {
+    // Enqueues and completions wait for the next turn to be committed together: commit them first.
+    if (this.db.open) this.events.flush();
     if (this.db.open) this.db.close();
   }
 }
@@ -115,7 +138,7 @@ export async function openStorage(options: StorageOptions): Promise<SqliteStorag
   await mkdir(blobDir, { recursive: true, mode: 0o700 });
   const objectFiles = await ObjectFiles.open(join(options.dataDir, "objects"));
   const cipher = new SecretCipher(await loadMasterKey(options.dataDir, options.masterKey));
-  const db = openDatabase(join(options.dataDir, "skiff.db"));
+  const db = openDatabase(join(options.dataDir, DATABASE_FILE));
   try {
     migrate(db, MIGRATIONS, now);
   } catch (error) {

@@ -8,7 +8,9 @@ import {
 } from "@skiff/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { describeObjectStorage } from "./objects.case.js";
+import { describeQueueStorage } from "./queues.case.js";
 import { describeSchedulerStorage, type ShareStorage } from "./scheduler-storage.case.js";
+import { describeTenancyStorage } from "./tenancy.case.js";
 import type { Storage } from "./types.js";
 import { describeWebhookStorage } from "./webhooks.case.js";
 
@@ -84,6 +86,19 @@ export function runStorageConformance(
         }
         expect(await storage.tenants.list()).toEqual([]);
       });
+
+      it("creates a tenant with its first key in one step, and neither when the name is taken", async () => {
+        const { tenant, key } = await storage.tenants.createWithKey("acme", "admin");
+        expect(tenant.name).toBe("acme");
+        expect(await storage.apiKeys.findByHash(sha256Hex(key))).toMatchObject({
+          tenantName: "acme",
+          role: "admin",
+        });
+        await expect(storage.tenants.createWithKey("acme", "admin")).rejects.toMatchObject({
+          code: "CONFLICT",
+        });
+        expect(await storage.apiKeys.list("acme")).toHaveLength(1);
+      });
     });
 
     describe("API keys", () => {
@@ -119,11 +134,57 @@ export function runStorageConformance(
       it("does not find a revoked key", async () => {
         const { key, record } = await storage.apiKeys.create("acme", "admin");
         const other = await storage.apiKeys.create("acme", "admin");
-        await storage.apiKeys.revoke(record.id);
+        await storage.apiKeys.revoke("acme", record.id);
         expect(await storage.apiKeys.findByHash(sha256Hex(key))).toBeUndefined();
-        await storage.apiKeys.revoke(record.id);
+        await storage.apiKeys.revoke("acme", record.id);
         expect(await storage.apiKeys.findByHash(sha256Hex(other.key))).toEqual(other.record);
-        await expect(storage.apiKeys.revoke("no-such-key")).rejects.toMatchObject({ code: "NOT_FOUND" });
+        await expect(storage.apiKeys.revoke("acme", "no-such-key")).rejects.toMatchObject({
+          code: "NOT_FOUND",
+        });
+      });
+
+      it("revokes only within the key's own tenant", async () => {
+        await storage.tenants.create("other");
+        const { key, record } = await storage.apiKeys.create("acme", "admin");
+        await expect(storage.apiKeys.revoke("other", record.id)).rejects.toMatchObject({
+          code: "NOT_FOUND",
+          status: 404,
+        });
+        await expect(storage.apiKeys.revoke("nobody", record.id)).rejects.toMatchObject({
+          code: "TENANT_NOT_FOUND",
+        });
+        expect(await storage.apiKeys.findByHash(sha256Hex(key))).toEqual(record);
+      });
+
+      it("lists a tenant's keys newest first, revoked ones with their revocation time", async () => {
+        await storage.tenants.create("other");
+        const first = await storage.apiKeys.create("acme", "admin");
+        const second = await storage.apiKeys.create("acme", "deploy");
+        const third = await storage.apiKeys.create("acme", "read");
+        await storage.apiKeys.create("other", "admin");
+        await storage.apiKeys.revoke("acme", second.record.id);
+
+        const listed = await storage.apiKeys.list("acme");
+        expect(listed.map((k) => k.id)).toEqual([third.record.id, second.record.id, first.record.id]);
+        expect(listed.map((k) => k.role)).toEqual(["read", "deploy", "admin"]);
+        expect(listed[1]?.revokedAt).toEqual(expect.any(Number));
+        expect(listed[0]).toEqual(third.record);
+        expect(listed[2]).toEqual(first.record);
+        // Nothing in a listed record could be used as the key.
+        for (const record of listed) {
+          expect(JSON.stringify(record)).not.toContain(third.key.slice(11));
+          expect(JSON.stringify(record)).not.toContain(sha256Hex(third.key));
+        }
+        expect(await storage.apiKeys.list("other")).toHaveLength(1);
+        await expect(storage.apiKeys.list("nobody")).rejects.toMatchObject({ code: "TENANT_NOT_FOUND" });
+      });
+
+      it("finds nothing for a value that is not a SHA-256 hex digest", async () => {
+        const { key } = await storage.apiKeys.create("acme", "admin");
+        const hash = sha256Hex(key);
+        for (const bad of [hash.toUpperCase(), `${hash}0`, hash.slice(0, 63), "", `${hash.slice(0, 63)}g`]) {
+          expect(await storage.apiKeys.findByHash(bad)).toBeUndefined();
+        }
       });
 
       it("records when a key was last used", async () => {
@@ -675,6 +736,14 @@ export function runStorageConformance(
 
     describe("webhooks", () => {
       describeWebhookStorage(() => storage);
+    });
+
+    describe("tenancy: quotas, stored bytes, quarantines", () => {
+      describeTenancyStorage(() => storage);
+    });
+
+    describe("queues and topics", () => {
+      describeQueueStorage(() => storage, share);
     });
   });
 }

@@ -1,5 +1,14 @@
 // The storage contract (DESIGN §6): asynchronous so that a PostgreSQL backend can implement it too.
-import type { CodeSummary, FunctionConfig, InvocationRecord, ModuleSummary } from "@skiff/core";
+import type {
+  CodeSummary,
+  FunctionConfig,
+  InvocationRecord,
+  LogLevel,
+  ModuleSummary,
+  Outcome,
+  TenantQuotas,
+} from "@skiff/core";
+import type { QueueDelivery, QueueRepository, TopicRepository } from "./queue-types.js";
 
 export interface Tenant {
   id: number;
@@ -31,6 +40,23 @@ export interface FunctionRecord {
   activeVersion: number | null;
   createdAt: number;
   updatedAt: number;
+  /** Set while the function is quarantined (crashed its runtime worker repeatedly); null otherwise. */
+  quarantine?: FunctionQuarantine | null;
+}
+
+/** Why and since when a function is quarantined: its `versionId` is refused until a deploy, rollback or lift. */
+export interface FunctionQuarantine {
+  versionId: string;
+  /** Epoch ms. */
+  since: number;
+  crashes: number;
+  reason: string;
+}
+
+/** A quarantine with the function it stops, as listed (and as the runtime's QuarantineInfo has it). */
+export interface QuarantineRecord extends FunctionQuarantine {
+  tenant: string;
+  functionName: string;
 }
 
 /** An immutable snapshot of a function's code and configuration. */
@@ -69,18 +95,30 @@ export interface SecretRecord {
 export interface TenantRepository {
   /** Throws `CONFLICT` if the name is taken, `INVALID_NAME` if it is not a DNS label. */
   create(name: string): Promise<Tenant>;
+  /** Creates a tenant and its first API key in one transaction; the key is shown once and never stored. */
+  createWithKey(name: string, role: ApiKeyRole): Promise<{ tenant: Tenant; key: string }>;
   get(name: string): Promise<Tenant | undefined>;
   list(): Promise<Tenant[]>;
 }
 
+/** Every method but `findByHash` and `touch` throws `TENANT_NOT_FOUND` for an unknown tenant. */
 export interface ApiKeyRepository {
   /** Creates a key; the returned `key` is shown once and never stored. */
   create(tenantName: string, role: ApiKeyRole): Promise<{ key: string; record: ApiKeyRecord }>;
-  /** Finds a live (not revoked) key by the SHA-256 hex of the presented key. */
+  /** The tenant's keys, newest first, revoked ones included (with `revokedAt`). */
+  list(tenantName: string): Promise<ApiKeyRecord[]>;
+  /**
+   * Finds a live (not revoked) key by the SHA-256 hex of the presented key; the stored hash is compared in
+   * constant time.
+   */
   findByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  /** Records the key's last use (callers throttle it: it is bookkeeping, not an audit log). */
   touch(id: string, now: number): Promise<void>;
-  /** Marks a key revoked (idempotent): `findByHash` no longer finds it. Throws `NOT_FOUND` for an unknown id. */
-  revoke(id: string): Promise<void>;
+  /**
+   * Marks a key revoked (idempotent, the first time is kept): `findByHash` no longer finds it. Throws
+   * `NOT_FOUND` for an id that is not one of this tenant's keys.
+   */
+  revoke(tenantName: string, id: string): Promise<void>;
 }
 
 export interface DeployInput {
@@ -128,6 +166,73 @@ export interface FunctionRepository {
   ): Promise<{ function: FunctionRecord; version: VersionRecord }>;
   /** Every function's active version with its decrypted secrets, to build the routing table at start. */
   listActive(): Promise<ActiveDeployment[]>;
+  /**
+   * Records (`info`) or clears (null) the function's quarantine. A quarantine is stored only while `versionId` is
+   * still the active version (a deploy or rollback that came first has already lifted it): returns whether it was
+   * stored, or, for null, whether there was one to clear. Throws `TENANT_NOT_FOUND` / `FUNCTION_NOT_FOUND`.
+   */
+  setQuarantine(tenant: string, name: string, info: FunctionQuarantine | null): Promise<boolean>;
+  /** Quarantined functions of one tenant, or of all (to restore them into the runtime at start), by name. */
+  listQuarantined(tenant?: string): Promise<QuarantineRecord[]>;
+}
+
+/** The operator's per-tenant quotas; a tenant never set has DEFAULT_QUOTAS. */
+export interface TenantQuotaRepository {
+  /** Throws `TENANT_NOT_FOUND`. */
+  get(tenant: string): Promise<TenantQuotas>;
+  /**
+   * Changes the given quotas, keeping the others, and returns them all. Throws `INVALID_REQUEST` naming the
+   * field for an unknown field, a value that is not a non-negative integer or null (a boolean for
+   * `allowCodeGeneration`), or a `burst` below 1; `TENANT_NOT_FOUND`.
+   */
+  set(tenant: string, patch: Partial<TenantQuotas>): Promise<TenantQuotas>;
+  /** The quotas of every tenant that has some set (the rest have DEFAULT_QUOTAS), to load at start. */
+  all(): Promise<Map<string, TenantQuotas>>;
+}
+
+/** What a tenant holds in storage, measured when asked. */
+export interface UsageRepository {
+  /**
+   * Bytes of the tenant's bucket objects plus its KV values (expired values count until they are pruned), as of
+   * the last committed write. Throws `TENANT_NOT_FOUND`.
+   */
+  storedBytes(tenant: string): Promise<number>;
+  /**
+   * Invocation usage of each of the tenant's functions (deleted ones too) over the UTC hours that start in
+   * `[from, to)`, from the hourly rows kept beside the invocation records (never pruned). Sorted by function
+   * name; functions without invocations in the range are left out. Throws `TENANT_NOT_FOUND`.
+   */
+  functionUsage(tenant: string, range: { from: number; to: number }): Promise<FunctionUsage[]>;
+}
+
+/** What one function's invocations used over a time range. */
+export interface FunctionUsage {
+  functionName: string;
+  requests: number;
+  /** Invocations whose outcome was not `ok`. */
+  errors: number;
+  coldStarts: number;
+  wallMs: number;
+  cpuMs: number;
+  /** Sum over invocations of memoryMb / 1024 × wallMs / 1000 (Lambda's duration measure, unrounded). */
+  gbSeconds: number;
+  /** Outbound fetch bytes (sent and received). */
+  egressBytes: number;
+}
+
+/** The async backlog now, for metrics sampled on scrape. */
+export interface BacklogSample {
+  /** Async events not yet delivered (leased ones included), by tenant and kind. */
+  events: Array<{ tenant: string; kind: string; count: number; oldestCreatedAt: number }>;
+  /** Queue messages not yet delivered, by tenant and queue. */
+  queueMessages: Array<{ tenant: string; queue: string; count: number; oldestCreatedAt: number }>;
+  /** Dead letters waiting for a person, by tenant and kind. */
+  deadLetters: Array<{ tenant: string; kind: string; count: number }>;
+}
+
+/** Counts over the whole platform's async backlog; one GROUP BY per table, meant for a scrape, not a request. */
+export interface BacklogRepository {
+  sample(): Promise<BacklogSample>;
 }
 
 /**
@@ -164,6 +269,15 @@ export interface BlobStore {
 export interface InvocationQuery {
   /** Default 50, at most 1000. */
   limit?: number;
+  /** Only records started at or after this epoch ms. */
+  since?: number;
+  /** Only records with one of these outcomes (an empty list matches none). */
+  outcomes?: readonly Outcome[];
+  /**
+   * Only records with at least one log line at this level or a more severe one (core's `logLevelSeverity`).
+   * The records keep all their lines; trimming the lines below the level is the reader's choice.
+   */
+  minLevel?: LogLevel;
 }
 
 export interface InvocationRepository {
@@ -174,6 +288,11 @@ export interface InvocationRepository {
   insertMany(records: InvocationRecord[]): Promise<void>;
   /** Newest first (by `startedAt`, then insertion order). Throws `TENANT_NOT_FOUND` / `FUNCTION_NOT_FOUND`. */
   list(tenant: string, functionName: string, query?: InvocationQuery): Promise<InvocationRecord[]>;
+  /**
+   * One record of the function by its id; undefined if it has none (never stored, pruned, or another
+   * function's). Throws `TENANT_NOT_FOUND` / `FUNCTION_NOT_FOUND`.
+   */
+  get(tenant: string, functionName: string, id: string): Promise<InvocationRecord | undefined>;
   /** Keeps the newest `keep` records of each function, deleting older ones; returns how many it deleted. */
   prune(keep: number): Promise<number>;
 }
@@ -209,6 +328,25 @@ export interface LeasedEvent {
   leaseExpiresAt: number;
 }
 
+/** A due event as `lease` offers it to `LeaseOptions.admit`, before it is leased. */
+export interface LeaseCandidate {
+  tenant: string;
+  functionName: string;
+  kind: EventKind;
+  /** Parsed on first read. */
+  readonly payload: unknown;
+}
+
+/** How a dispatcher keeps a lease within what it can run now (its free concurrency per function). */
+export interface LeaseOptions {
+  /** Functions whose events are passed over (no room for them in this process now). */
+  skip?: ReadonlyArray<{ tenant: string; functionName: string }>;
+  /** Asked for each due event in lease order; false leaves it unleased (not postponed, due as before). */
+  admit?: (candidate: LeaseCandidate) => boolean;
+  /** Stop looking after this many refused events (default 16): the lease stays cheap behind a long backlog. */
+  maxRefused?: number;
+}
+
 export interface DeadLetter {
   id: string;
   tenant: string;
@@ -238,9 +376,16 @@ export interface EventQueue {
   enqueue(input: EnqueueInput, now: number): Promise<{ id: string; duplicate: boolean }>;
   /**
    * Leases up to `limit` due events (available, not leased or lease expired), oldest due first (by `availableAt`,
-   * then `createdAt`, then arrival), incrementing their attempts. `owner` names this process.
+   * then `createdAt`, then arrival), incrementing their attempts. `owner` names this process. `options` let
+   * the caller pass over functions or single events it has no room for; those stay due, untouched.
    */
-  lease(now: number, limit: number, owner: string, leaseMs: number): Promise<LeasedEvent[]>;
+  lease(
+    now: number,
+    limit: number,
+    owner: string,
+    leaseMs: number,
+    options?: LeaseOptions,
+  ): Promise<LeasedEvent[]>;
   /** Keeps a lease alive while a long delivery runs. A no-op unless `owner` still holds it. */
   extendLease(id: string, owner: string, until: number): Promise<void>;
   /**
@@ -250,7 +395,7 @@ export interface EventQueue {
   complete(id: string, owner: string): Promise<void>;
   /** Failed, to be tried again at `availableAt`: the lease is released. */
   retry(id: string, owner: string, availableAt: number, error: string): Promise<void>;
-  /** Put back without counting the attempt (e.g. the function was at its concurrency limit). */
+  /** Put back without counting the attempt (a storage batch still filling, or the runtime refused it for now). */
   defer(id: string, owner: string, availableAt: number): Promise<void>;
   /** Failed for good: moved to the dead letters in one transaction. A null `error` keeps the last retry's. */
   deadLetter(id: string, owner: string, reason: string, error: string | null, now: number): Promise<void>;
@@ -259,8 +404,9 @@ export interface EventQueue {
   /**
    * When `lease` will next find something (for the dispatcher's sleep): the earliest due time of an event not
    * leased, or lease expiry of a leased one; at or before `now` if something is due already. Undefined if empty.
+   * With `later`, only times after `now` count (what is due now is known to the caller, e.g. waiting for room).
    */
-  nextDue(now: number): Promise<number | undefined>;
+  nextDue(now: number, later?: boolean): Promise<number | undefined>;
   /**
    * Events not yet delivered (leased ones included) of a function, or of every function of the tenant, and
    * when the oldest was created. Throws `TENANT_NOT_FOUND` / `FUNCTION_NOT_FOUND`.
@@ -711,5 +857,11 @@ export interface Storage {
   readonly kv: KvStore;
   readonly s3Credentials: S3CredentialRepository;
   readonly webhooks: WebhookRepository;
+  readonly tenantQuotas: TenantQuotaRepository;
+  readonly usage: UsageRepository;
+  readonly backlog: BacklogRepository;
+  readonly queues: QueueRepository;
+  readonly queueDelivery: QueueDelivery;
+  readonly topics: TopicRepository;
   close(): Promise<void>;
 }

@@ -3,6 +3,8 @@
 // ones after their lease expires). SIGTERM: in-flight deliveries finish, the process exits 0, and the rest are
 // delivered after the restart.
 import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { checkIntegrity, DATABASE_FILE } from "@skiff/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Collector, startCollector } from "./collector.js";
 import { AdminClient, waitFor } from "./skiff-api.js";
@@ -115,8 +117,13 @@ describe("a server that dies", () => {
     // The function's concurrency limit held while it was running.
     expect(maxOverlap()).toBeLessThanOrEqual(CONCURRENCY);
 
+    // The database as the kill left it (its WAL included) is whole.
+    expect(checkIntegrity(join(dataDir, DATABASE_FILE))).toBe("ok");
+
     const restartedAt = collector.reports.length;
     server = await start();
+    // And again once the restarted server has recovered it and runs on it.
+    expect(checkIntegrity(join(dataDir, DATABASE_FILE))).toBe("ok");
     await expectAllDelivered(ids, "every acknowledged event delivered after the restart");
     // Those killed mid-delivery were started again, with the same event id, once their lease had expired.
     for (const id of inFlight) expect(collector.count(`${id}:start`)).toBeGreaterThanOrEqual(2);

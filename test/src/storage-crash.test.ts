@@ -4,7 +4,9 @@
 // nothing that is not stored was ever notified.
 import { createHash } from "node:crypto";
 import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import { ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { checkIntegrity, DATABASE_FILE } from "@skiff/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Collector, startCollector } from "./collector.js";
 import { AdminClient, waitFor } from "./skiff-api.js";
@@ -127,8 +129,12 @@ describe("a server killed during a burst of uploads", () => {
     expect(failed.size).toBeGreaterThan(0);
     // What the SDK saw acknowledged carried the right ETag.
     for (const [n, etag] of acknowledged) expect(etag).toBe(`"${md5(bodyOf(n))}"`);
+    // The database as the kill left it (its WAL included) is whole.
+    expect(checkIntegrity(join(dataDir, DATABASE_FILE))).toBe("ok");
 
     server = await start();
+    // And again once the restarted server has recovered it and runs on it.
+    expect(checkIntegrity(join(dataDir, DATABASE_FILE))).toBe("ok");
     const after = s3Client(server, credentials);
     try {
       // Every acknowledged upload is stored whole.

@@ -1,28 +1,35 @@
 // `skiff deploy`: uploads a module, or a bundled project, as a new version of a function and activates it.
+import { relative } from "node:path";
 import { type FunctionConfigInput, isValidName } from "@skiff/core";
 import type { DeployRequest } from "../api-client.js";
 import { CliError } from "../cli-error.js";
 import { resolveClientSettings } from "../client-settings.js";
 import { defineCommand } from "../command.js";
-import { prepareUpload } from "../deploy/prepare-upload.js";
+import { planDeploy } from "../deploy/deploy-plan.js";
 import { parseSecretOptions } from "../deploy/secret-options.js";
 import { parseIntegerOption, parseVars } from "../parse-args.js";
+import { progressFor } from "../progress.js";
 import { clientOptions } from "./client-options.js";
 
 export const deployCommand = defineCommand({
   name: "deploy",
   summary: "Deploy a module or a project as a new version of a function",
-  usage: "skiff deploy <file-or-dir> [--name <name>] [options]",
+  usage: "skiff deploy [<file-or-dir>] [--name <name>] [--env <env>] [options]",
   description:
     "The module uses Workers syntax: `export default { async fetch(request, env) { … } }`; env holds the --var\n" +
     "and --secret values. A file without imports is uploaded as it is (TypeScript is compiled by the server);\n" +
     "a file with imports, or a project directory, is bundled with esbuild, npm dependencies included. Each\n" +
-    "deploy creates the next version number and makes it active. Limits left out keep the defaults.",
+    "deploy creates the next version number and makes it active. Limits left out keep the defaults.\n" +
+    "\n" +
+    "Without <file-or-dir>, or with a project directory, the project's config file is read if it has one:\n" +
+    "skiff.jsonc (or skiff.json), else wrangler.jsonc, wrangler.json or wrangler.toml with wrangler's field\n" +
+    "names (name, main, vars, triggers.crons, limits.cpu_ms, kv_namespaces, r2_buckets, queues, services, env).\n" +
+    "Options given on the command line win over the file.",
   positionals: [
     {
       name: "file-or-dir",
-      description: "the module (.js, .mjs, .ts) or project directory to deploy",
-      required: true,
+      description: "the module (.js, .mjs, .ts) or project directory to deploy (default: the project here)",
+      required: false,
     },
   ],
   options: {
@@ -57,9 +64,30 @@ export const deployCommand = defineCommand({
       placeholder: "<NAME=VALUE>",
       description: "a secret in env, stored encrypted and never shown again",
     },
+    env: {
+      type: "string",
+      short: "e",
+      placeholder: "<env>",
+      description: "deploy this environment of the config file (its env.<env> section)",
+    },
+    config: {
+      type: "string",
+      short: "c",
+      placeholder: "<file>",
+      description:
+        "the config file to read (default: skiff.jsonc, else wrangler.jsonc/json/toml, in the project)",
+    },
     ...clientOptions,
   },
   examples: [
+    {
+      description: "deploy the project in this folder, as its skiff.jsonc or wrangler.toml describes",
+      command: "skiff deploy",
+    },
+    {
+      description: "deploy a Workers project's staging environment (wrangler.toml [env.staging])",
+      command: "skiff deploy --env staging",
+    },
     {
       description: "deploy the hello example as function 'hello'",
       command: "skiff deploy examples/hello.js",
@@ -79,33 +107,46 @@ export const deployCommand = defineCommand({
     },
   ],
   async run({ values, positionals, context }) {
-    const target = positionals[0] as string;
-    const config = buildConfig(values);
+    const progress = progressFor(context);
+    const plan = await planDeploy({
+      cwd: context.cwd,
+      target: positionals[0],
+      main: values.main,
+      configFile: values.config,
+      env: values.env,
+      name: values.name,
+      options: buildConfig(values),
+      progress,
+    });
     const secrets = parseSecretOptions(values.secret);
-    const prepared = await prepareUpload(context.cwd, target, values.main);
-    const name = values.name ?? prepared.defaultName;
+    const { name, prepared, project } = plan;
     if (!isValidName(name)) {
       throw new CliError(
         `${JSON.stringify(name)} is not a valid function name`,
         values.name === undefined
-          ? "pass --name <name> with 1-63 characters of a-z, 0-9 and '-'"
+          ? `pass --name <name>${project === undefined ? "" : `, or set "name" in the config file,`} with 1-63 characters of a-z, 0-9 and '-'`
           : "use 1-63 characters of a-z, 0-9 and '-', not starting or ending with '-'",
       );
     }
-    const request: DeployRequest = { ...prepared.upload, config };
+    for (const note of project?.notes ?? []) context.stderr(`note: ${note}\n`);
+    const request: DeployRequest = { ...prepared.upload, config: plan.config };
     if (Object.keys(secrets).length > 0) request.secrets = secrets;
 
     const settings = await resolveClientSettings(context.env, context.cwd, { url: values.url });
     const client = context.createClient(settings);
     try {
-      const result = await client.deployFunction(values.tenant, name, request);
+      const result = await progress.run(`Uploading ${name} to ${settings.url}`, () =>
+        client.deployFunction(values.tenant, name, request),
+      );
       if (values.json) {
         context.stdout(`${JSON.stringify(result)}\n`);
       } else {
         const base = settings.url.replace(/\/+$/, "");
         const what = prepared.description === "file" ? "" : ` (${prepared.description})`;
+        const from = project === undefined ? "" : ` from ${relativeLabel(context.cwd, project.file)}`;
+        const env = project?.env === undefined ? "" : `, environment ${project.env}`;
         context.stdout(
-          `Deployed ${name} version ${result.version.number} to tenant ${values.tenant}${what}.\n` +
+          `Deployed ${name} version ${result.version.number} to tenant ${values.tenant}${what}${from}${env}.\n` +
             `  curl ${base}/fn/${values.tenant}/${name}\n`,
         );
       }
@@ -115,6 +156,10 @@ export const deployCommand = defineCommand({
     }
   },
 });
+
+function relativeLabel(cwd: string, file: string): string {
+  return relative(cwd, file) || file;
+}
 
 function buildConfig(values: {
   memory: string | undefined;

@@ -5,6 +5,8 @@ import { CliError } from "../cli-error.js";
 import { DEFAULT_DATA_DIR } from "../client-settings.js";
 import { defineCommand } from "../command.js";
 import { parseIntegerOption } from "../parse-args.js";
+import { httpSettingsFromEnv } from "../server/http-settings.js";
+import { observabilitySettingsFromEnv } from "../server/observability-settings.js";
 import type { RunningServer } from "../server/start-server.js";
 
 /** The repository's examples folder, next to cli/ (this file runs from cli/dist/commands/). */
@@ -17,7 +19,10 @@ export const serveCommand = defineCommand({
   description:
     "On first start it creates tenant 'default' and saves its API key to <data-dir>/default.key (mode 0600).\n" +
     "The operator key is SKIFF_ADMIN_TOKEN, or one generated into <data-dir>/admin.key. Stop with Ctrl-C.\n" +
-    "Logs are JSON lines on stderr (level: SKIFF_LOG_LEVEL, default info).",
+    "Logs are JSON lines on stderr (level: SKIFF_LOG_LEVEL, default info), one per request with its x-request-id.\n" +
+    "Prometheus metrics: GET /metrics with the operator key, or without a key on SKIFF_METRICS_PORT\n" +
+    "(bound to SKIFF_METRICS_HOST, default 127.0.0.1). Prices for usage's estimated cost: SKIFF_PRICES (JSON)\n" +
+    'or SKIFF_PRICES_FILE, e.g. {"perRequest": 0.0000002, "perGbSecond": 0.0000166667}.',
   positionals: [],
   options: {
     port: {
@@ -98,8 +103,15 @@ export const serveCommand = defineCommand({
               30_000,
             ) as number,
           }),
+      ...(context.env.SKIFF_WORKER_RSS_MB === undefined
+        ? {}
+        : { maxWorkerRssMb: workerRssCap(context.env.SKIFF_WORKER_RSS_MB) }),
       examplesDir: values.examples ? EXAMPLES_DIR : undefined,
       egress: egressFromEnv(context.env),
+      // Slow-client timeouts, header and URL limits, drain time: see the README's limits table.
+      ...httpSettingsFromEnv(context.env),
+      // /metrics on a keyless private port, and the price table for usage's estimated cost.
+      ...observabilitySettingsFromEnv(context.env, context.cwd),
       // JSON logs on stderr keep stdout for what a person (or a script, with --json) reads.
       logger: pino({ level: context.env.SKIFF_LOG_LEVEL ?? "info" }, destination({ dest: 2, sync: true })),
     });
@@ -131,6 +143,7 @@ function startupEvents(server: RunningServer, dataDir: string): Record<string, u
     });
   }
   for (const example of server.examples) events.push({ event: "example", ...example });
+  if (server.metricsUrl !== undefined) events.push({ event: "metrics", url: server.metricsUrl });
   events.push({ event: "listening", url: server.url, port: server.port, dataDir });
   return events;
 }
@@ -156,6 +169,8 @@ function describe(event: Record<string, unknown>, server: RunningServer): string
         : "Deploy a function: skiff deploy <file> --name <name>\n";
       return `Skiff listening on ${server.url}\n${tryIt}`;
     }
+    case "metrics":
+      return `Prometheus metrics (no key needed) at ${event.url}\n`;
     case "stopping":
       return `Received ${event.signal}, shutting down…\n`;
     case "stopped":
@@ -163,6 +178,18 @@ function describe(event: Record<string, unknown>, server: RunningServer): string
     default:
       return `${JSON.stringify(event)}\n`;
   }
+}
+
+/** SKIFF_WORKER_RSS_MB: the resident memory above which a runtime worker is killed and restarted. */
+function workerRssCap(value: string): number {
+  const mb = parseIntegerOption("SKIFF_WORKER_RSS_MB", value, 4096) as number;
+  if (mb < 64) {
+    throw new CliError(
+      `SKIFF_WORKER_RSS_MB=${mb} is below what an idle runtime worker needs`,
+      "use at least 64 (MB); the default is 4096",
+    );
+  }
+  return mb;
 }
 
 /** Operator egress settings (DESIGN §7): comma-separated hosts, IPs, "IP:port" or CIDRs. */

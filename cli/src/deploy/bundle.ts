@@ -1,6 +1,13 @@
 // Bundles a function's entry module and everything it imports (npm packages too) into upload-ready modules.
 import { relative } from "node:path";
-import { type BuildFailure, build, type Message, type Metafile, type OutputFile } from "esbuild";
+import {
+  type BuildFailure,
+  type BuildOptions,
+  build,
+  type Message,
+  type Metafile,
+  type OutputFile,
+} from "esbuild";
 import { CliError } from "../cli-error.js";
 
 /** A module as the deploy API takes it: text, or bytes as base64. */
@@ -26,34 +33,45 @@ const OUT_DIR = "/skiff-bundle-out";
  * const { main, modules } = await bundleEntry("/work/app/src/index.ts", "/work/app");
  */
 export async function bundleEntry(entry: string, workingDir: string): Promise<BundleResult> {
-  let outputFiles: OutputFile[];
-  let metafile: Metafile;
+  let result: { outputFiles: OutputFile[]; metafile: Metafile };
   try {
-    const result = await build({
-      entryPoints: [entry],
-      absWorkingDir: workingDir,
-      bundle: true,
-      format: "esm",
-      platform: "neutral",
-      target: "es2022",
-      mainFields: ["browser", "module", "main"],
-      conditions: ["worker", "browser"],
-      loader: { ".wasm": "copy", ".txt": "text", ".html": "text" },
-      // Libraries read process.env.NODE_ENV to pick their production build; there is no `process` in an isolate.
-      define: { "process.env.NODE_ENV": '"production"' },
-      entryNames: "[name]",
-      assetNames: "[name]-[hash]",
-      outdir: OUT_DIR,
-      write: false,
-      metafile: true,
-      logLevel: "silent",
-    });
-    outputFiles = result.outputFiles;
-    metafile = result.metafile;
+    result = await build(bundleOptions(entry, workingDir));
   } catch (error) {
     throw bundleError(error, workingDir);
   }
+  return bundleResult(result.outputFiles, result.metafile, entry, workingDir);
+}
 
+/** esbuild's options for a function's bundle; `skiff dev` watches with the same ones. */
+export function bundleOptions(entry: string, workingDir: string) {
+  return {
+    entryPoints: [entry],
+    absWorkingDir: workingDir,
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    mainFields: ["browser", "module", "main"],
+    conditions: ["worker", "browser"],
+    loader: { ".wasm": "copy", ".txt": "text", ".html": "text" },
+    // Libraries read process.env.NODE_ENV to pick their production build; there is no `process` in an isolate.
+    define: { "process.env.NODE_ENV": '"production"' },
+    entryNames: "[name]",
+    assetNames: "[name]-[hash]",
+    outdir: OUT_DIR,
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+  } as const satisfies BuildOptions;
+}
+
+/** The upload-ready modules of a build made with {@link bundleOptions}. */
+export function bundleResult(
+  outputFiles: OutputFile[],
+  metafile: Metafile,
+  entry: string,
+  workingDir: string,
+): BundleResult {
   const modules: Record<string, UploadModule> = {};
   let main: string | undefined;
   for (const file of outputFiles) {
@@ -89,7 +107,8 @@ export function isSyntaxErrorIn(error: unknown, entryKey: string): boolean {
   );
 }
 
-function bundleError(error: unknown, workingDir: string): unknown {
+/** esbuild's failure as a CliError naming each error's place (up to five), or `error` itself if it is not one. */
+export function bundleError(error: unknown, workingDir: string): unknown {
   const errors = (error as Partial<BuildFailure>).errors;
   if (!Array.isArray(errors) || errors.length === 0) return error;
   const lines = errors.slice(0, 5).map((m) => formatMessage(m));

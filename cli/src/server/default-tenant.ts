@@ -22,15 +22,17 @@ export async function ensureDefaultTenant(
   dataDir: string,
 ): Promise<DefaultTenant> {
   const keyFile = join(dataDir, "default.key");
-  let createdTenant = false;
   if ((await storage.tenants.get(DEFAULT_TENANT)) === undefined) {
-    await storage.tenants.create(DEFAULT_TENANT);
-    createdTenant = true;
+    // The tenant and its key in one transaction; a crash before the key file is written is mended below on
+    // the next start, since a missing key file gets a new key.
+    const { key } = await storage.tenants.createWithKey(DEFAULT_TENANT, "admin");
+    await writeKeyFile(keyFile, key);
+    return { newKey: key, keyFile, createdTenant: true };
   }
-  if (!createdTenant && (await readKeyFile(keyFile)) !== undefined) {
-    return { newKey: undefined, keyFile, createdTenant };
+  if ((await readKeyFile(keyFile)) !== undefined) {
+    return { newKey: undefined, keyFile, createdTenant: false };
   }
   const { key } = await storage.apiKeys.create(DEFAULT_TENANT, "admin");
   await writeKeyFile(keyFile, key);
-  return { newKey: key, keyFile, createdTenant };
+  return { newKey: key, keyFile, createdTenant: false };
 }

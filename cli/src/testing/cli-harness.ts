@@ -38,6 +38,10 @@ export interface CliRunOptions {
   env?: Record<string, string>;
   cwd?: string;
   stdin?: Uint8Array;
+  /** stdout is a terminal (default: a pipe). */
+  terminal?: boolean;
+  /** What `waitForStop` waits for; by default it never resolves. */
+  stop?: Promise<string>;
 }
 
 /** `skiff <argv>` with `api` as the server; SKIFF_TOKEN is set unless `env` says otherwise. */
@@ -52,6 +56,7 @@ export async function runWith(
   const context: CommandContext = {
     env: { SKIFF_TOKEN: "sk_test", ...options.env },
     cwd: options.cwd ?? process.cwd(),
+    stdoutIsTerminal: options.terminal ?? false,
     stdout: (data) => {
       out.push(typeof data === "string" ? new TextEncoder().encode(data) : new Uint8Array(data));
     },
@@ -59,7 +64,7 @@ export async function runWith(
       stderr += text;
     },
     stdin: () => Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
-    waitForStop: () => new Promise(() => {}),
+    waitForStop: () => options.stop ?? new Promise(() => {}),
     createClient: (given) => {
       settings.push(given);
       return fakeApi(api);

@@ -15,7 +15,7 @@ import {
   parseRequest,
 } from "./schemas.js";
 
-type BucketDeps = Pick<GatewayDeps, "storage" | "now" | "maxObjectBytes" | "writeContext">;
+type BucketDeps = Pick<GatewayDeps, "storage" | "now" | "maxObjectBytes" | "writeContext" | "storedBytes">;
 
 const SMALL_BODY_BYTES = 16 * 1024;
 /** 100 rules with 1 KB prefix and suffix each, escaped, fit. */
@@ -151,17 +151,21 @@ export function bucketRoutes(deps: BucketDeps): Hono<AuthEnv> {
     }
     await existing(tenant, name);
     const contentType = request.headers.get("content-type") ?? undefined;
-    // Streamed: storage counts the bytes and stops past the limit, so an oversized body is never held whole.
-    const info = await storage.objects.put(
-      tenant,
-      name,
-      key,
-      {
-        body: request.body ?? new Uint8Array(0),
-        maxBytes: deps.maxObjectBytes,
-        ...(contentType === undefined ? {} : { contentType }),
-      },
-      write("PutObject"),
+    // Streamed: storage counts the bytes and stops past the limit (the object limit, or the room left in the
+    // tenant's maxStoredBytes quota), so an oversized body is never held whole.
+    const replacing = async () => (await storage.objects.head(tenant, name, key))?.size ?? 0;
+    const info = await deps.storedBytes.write(tenant, deps.maxObjectBytes, replacing, (maxBytes) =>
+      storage.objects.put(
+        tenant,
+        name,
+        key,
+        {
+          body: request.body ?? new Uint8Array(0),
+          maxBytes,
+          ...(contentType === undefined ? {} : { contentType }),
+        },
+        write("PutObject"),
+      ),
     );
     return c.json({ object: summary(info) }, 201);
   });

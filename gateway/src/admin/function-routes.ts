@@ -89,11 +89,17 @@ export function functionRoutes(deps: FunctionDeps): Hono<AuthEnv> {
     const secrets = body.secrets === undefined ? {} : parseSecrets(body.secrets);
     // Stored secrets are checked against the vars by storage, in the deploy's transaction.
     assertNoVarSecretClash(config.vars, Object.keys(secrets));
-    await checkBindings(storage, tenant, config.bindings, [
-      ...Object.keys(config.vars),
-      ...Object.keys(secrets),
-      ...(await storage.secrets.list(tenant, name).catch(() => [])).map((secret) => secret.name),
-    ]);
+    await checkBindings(
+      storage,
+      tenant,
+      config.bindings,
+      [
+        ...Object.keys(config.vars),
+        ...Object.keys(secrets),
+        ...(await storage.secrets.list(tenant, name).catch(() => [])).map((secret) => secret.name),
+      ],
+      name,
+    );
     const bundle = await buildCodeBundle(body);
     const check = await runtime.check(bundle);
     if (!check.ok) throw compileError(check);
@@ -112,6 +118,8 @@ export function functionRoutes(deps: FunctionDeps): Hono<AuthEnv> {
         secrets: await storage.secrets.reveal(tenant, name),
       });
       if (previous !== undefined && previous.id !== result.version.id) runtime.evict(previous.id);
+      // Storage lifted any quarantine in the same transaction; the runtime follows.
+      runtime.liftQuarantine(tenant, name);
       return result;
     });
     return c.json({ function: deployed.function, version: deployed.version }, 201);
@@ -137,6 +145,7 @@ export function functionRoutes(deps: FunctionDeps): Hono<AuthEnv> {
       await storage.functions.delete(tenant, name);
       routes.delete(tenant, name);
       for (const version of versions) runtime.evict(version.id);
+      runtime.liftQuarantine(tenant, name);
     });
     return c.json({ deleted: true, tenant, name });
   });
@@ -163,6 +172,8 @@ export function functionRoutes(deps: FunctionDeps): Hono<AuthEnv> {
         secrets: await storage.secrets.reveal(tenant, name),
       });
       if (previous !== undefined && previous.id !== result.version.id) runtime.evict(previous.id);
+      // Storage lifted any quarantine in the same transaction; the runtime follows.
+      runtime.liftQuarantine(tenant, name);
       return result;
     });
     return c.json({ function: activated.function, version: activated.version });

@@ -8,11 +8,12 @@ import type { AuthEnv } from "../auth.js";
 import { runInvocation } from "../data-plane/run-invocation.js";
 import type { GatewayDeps } from "../deps.js";
 import { readJsonBody } from "../json-body.js";
+import { readJsonPayload } from "./async-payload.js";
 import { requireScheduler } from "./scheduler-port.js";
 
 type InvokeDeps = Pick<
   GatewayDeps,
-  "routes" | "runtime" | "writer" | "now" | "newId" | "requestBodyBytes" | "scheduler"
+  "routes" | "runtime" | "writer" | "now" | "newId" | "requestBodyBytes" | "scheduler" | "limiter"
 >;
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,256}$/;
@@ -41,8 +42,11 @@ export function invokeRoute(deps: InvokeDeps): Hono<AuthEnv> {
       if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
         throw new SkiffError("INVALID_REQUEST", "Idempotency-Key is 1-256 visible ASCII characters");
       }
-      const payload = await readJsonBody(c.req.raw, LIMITS.asyncPayloadBytes);
-      const stored = await requireScheduler(deps.scheduler).enqueue({
+      const payload = await readJsonPayload(c, LIMITS.asyncPayloadBytes);
+      const scheduler = requireScheduler(deps.scheduler);
+      // 429 RATE_LIMITED with Retry-After past the tenant's asyncEventsPerMinute, before anything is stored.
+      deps.limiter.admitAsyncEvents(tenant);
+      const stored = await scheduler.enqueue({
         tenant,
         functionName: name,
         kind: "invoke",

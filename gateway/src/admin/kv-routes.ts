@@ -9,7 +9,7 @@ import { readJsonBody } from "../json-body.js";
 import { wildcardKey } from "./path-key.js";
 import { createNamespaceBody, kvListQuery, kvPutQuery, parseRequest } from "./schemas.js";
 
-type KvDeps = Pick<GatewayDeps, "storage" | "now">;
+type KvDeps = Pick<GatewayDeps, "storage" | "now" | "storedBytes">;
 
 /** Where a value's metadata travels, in and out, as JSON (the body is the raw value). */
 export const KV_METADATA_HEADER = "x-skiff-kv-metadata";
@@ -120,6 +120,8 @@ export function kvRoutes(deps: KvDeps): Hono<AuthEnv> {
     }
     await existing(tenant, namespace);
     const value = (await readBody(c.req.raw, { limit: KV_VALUE_BYTES })) ?? new Uint8Array(0);
+    // A replaced value is not subtracted: finding its size would mean reading it (up to 25 MB).
+    await deps.storedBytes.assertRoom(tenant, value.byteLength);
     await storage.kv.put(
       tenant,
       namespace,

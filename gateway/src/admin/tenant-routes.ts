@@ -16,8 +16,8 @@ export function tenantRoutes(deps: Pick<GatewayDeps, "storage">): Hono<AuthEnv> 
   app.post("/", requireOperator, async (c) => {
     const body = parseRequest(createTenantBody, await readJsonBody(c.req.raw, TENANT_BODY_BYTES), "tenant");
     assertValidName("tenant", body.name);
-    const tenant = await deps.storage.tenants.create(body.name);
-    const { key } = await deps.storage.apiKeys.create(tenant.name, "admin");
+    // One transaction: a tenant never exists without the key that lets its owner in.
+    const { tenant, key } = await deps.storage.tenants.createWithKey(body.name, "admin");
     return c.json({ tenant, apiKey: key }, 201);
   });
 

@@ -20,10 +20,10 @@ import { checkedTriggers } from "./triggers.js";
 type TriggerDeps = Pick<GatewayDeps, "storage" | "runtime" | "routes" | "locks" | "scheduler" | "now">;
 
 const SMALL_BODY_BYTES = 64 * 1024;
-const triggersBody = z.strictObject({
+export const triggersBody = z.strictObject({
   crons: functionConfigInputSchema.shape.triggers.unwrap().shape.crons.unwrap(),
 });
-const runBody = z.strictObject({ cron: z.string().min(1).max(256).optional() });
+export const runBody = z.strictObject({ cron: z.string().min(1).max(256).optional() });
 
 export function triggerRoutes(deps: TriggerDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
@@ -76,6 +76,8 @@ export function triggerRoutes(deps: TriggerDeps): Hono<AuthEnv> {
         secrets: await storage.secrets.reveal(tenant, name),
       });
       if (previous !== undefined && previous.id !== result.version.id) deps.runtime.evict(previous.id);
+      // Storage lifted any quarantine in the same transaction; the runtime follows.
+      deps.runtime.liftQuarantine(tenant, name);
       return result;
     });
     return c.json({ function: deployed.function, version: deployed.version }, 201);

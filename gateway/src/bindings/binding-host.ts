@@ -4,6 +4,10 @@
 import { type BucketBinding, type KvBinding, LIMITS, SkiffError } from "@skiff/core";
 import type { BindingCall, BindingHost } from "@skiff/runtime";
 import type { ObjectInfo, Storage, WriteContext } from "@skiff/storage";
+import type { MessageProducer } from "../queues/message-producer.js";
+import type { StoredBytesGuard } from "../quotas/stored-bytes-guard.js";
+import { serveMessageBinding } from "./message-bindings.js";
+import { type ServiceBindingDeps, serveServiceBinding } from "./service-binding.js";
 
 export interface BindingHostOptions {
   storage: Pick<Storage, "objects" | "kv">;
@@ -12,6 +16,15 @@ export interface BindingHostOptions {
   maxObjectBytes: number;
   /** Told what each write notified (see notificationReporter). */
   onNotified?: WriteContext["onNotified"];
+  /** The tenants' maxStoredBytes quota, checked before each object or KV write; absent: no quota. */
+  storedBytes?: Pick<StoredBytesGuard, "assertRoom">;
+  /** Queue sends and topic publications; asked lazily, as the gateway that owns it is made after the runtime. */
+  messages?: () => MessageProducer | undefined;
+  /**
+   * Service binding calls: the routing table, runtime and record path they need. Asked lazily: the runtime is made
+   * with this host, before the guarded runtime and the gateway that own them exist.
+   */
+  services?: () => ServiceBindingDeps | undefined;
 }
 
 const KV_VALUE_BYTES = 25 * 1024 * 1024;
@@ -99,12 +112,19 @@ export function createBindingHost(options: BindingHostOptions): BindingHost {
       case "put": {
         const context = write("PutObject");
         const metadata = (args.metadata ?? {}) as Record<string, unknown>;
+        const key = str(args.key, "key");
+        const body = bytes(args.body, "the object", options.maxObjectBytes);
+        await options.storedBytes?.assertRoom(
+          tenant,
+          body.byteLength,
+          async () => (await storage.objects.head(tenant, binding.bucket, key))?.size ?? 0,
+        );
         const info = await storage.objects.put(
           tenant,
           binding.bucket,
-          str(args.key, "key"),
+          key,
           {
-            body: bytes(args.body, "the object", options.maxObjectBytes),
+            body,
             ...(optionalStr(args.contentType, "contentType") === undefined
               ? {}
               : { contentType: args.contentType as string }),
@@ -169,11 +189,15 @@ export function createBindingHost(options: BindingHostOptions): BindingHost {
         if (metadata !== undefined && JSON.stringify(metadata).length > 1024) {
           throw new SkiffError("INVALID_REQUEST", "KV metadata is at most 1024 bytes of JSON");
         }
+        const key = str(args.key, "key", 512);
+        const value = bytes(args.value, "the value", KV_VALUE_BYTES);
+        // A replaced value is not subtracted: finding its size would mean reading it (up to 25 MB).
+        await options.storedBytes?.assertRoom(tenant, value.byteLength);
         await storage.kv.put(
           tenant,
           binding.namespace,
-          str(args.key, "key", 512),
-          bytes(args.value, "the value", KV_VALUE_BYTES),
+          key,
+          value,
           {
             ...(expiration === undefined ? {} : { expiration }),
             ...(metadata === undefined ? {} : { metadata }),
@@ -203,8 +227,19 @@ export function createBindingHost(options: BindingHostOptions): BindingHost {
     }
   }
 
-  return async (call) =>
-    call.binding.type === "bucket" ? bucket(call, call.binding) : kv(call, call.binding);
+  return async (call) => {
+    switch (call.binding.type) {
+      case "bucket":
+        return bucket(call, call.binding);
+      case "kv":
+        return kv(call, call.binding);
+      case "queue":
+      case "topic":
+        return serveMessageBinding(call, call.binding, options.messages?.());
+      case "service":
+        return serveServiceBinding(call, call.binding, options.services?.());
+    }
+  };
 }
 
 export const DEFAULT_MAX_OBJECT_BYTES = LIMITS.objectBytes;

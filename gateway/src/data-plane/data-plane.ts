@@ -2,15 +2,18 @@
 import { SkiffError } from "@skiff/core";
 import { createMiddleware } from "hono/factory";
 import type { GatewayDeps } from "../deps.js";
+import { takesChunkedBodies } from "./chunked-client.js";
 import { clientAddress } from "./client-address.js";
-import { toHttpEvent } from "./http-event.js";
+import { nodeHttpEvent, toHttpEvent } from "./http-event.js";
 import { resolveMount } from "./mount.js";
-import { runInvocation } from "./run-invocation.js";
+import { clientGone, nodeExchange } from "./node-request.js";
+import { type RunDeps, runInvocation } from "./run-invocation.js";
 
 type DataPlaneDeps = Pick<
   GatewayDeps,
-  "routes" | "runtime" | "writer" | "now" | "newId" | "baseDomain" | "requestBodyBytes"
->;
+  "routes" | "runtime" | "writer" | "now" | "newId" | "baseDomain" | "requestBodyBytes" | "limiter"
+> &
+  Pick<RunDeps, "inFlight">;
 
 /**
  * Middleware that answers every data-plane request (`/fn/{tenant}/{function}/…` or a
@@ -19,8 +22,8 @@ type DataPlaneDeps = Pick<
  */
 export function dataPlane(deps: DataPlaneDeps) {
   return createMiddleware(async (c, next) => {
-    const request = c.req.raw;
-    const url = new URL(request.url);
+    // c.req.url is @hono/node-server's lazy request's plain string: reading it builds no Fetch Request.
+    const url = new URL(c.req.url);
     const mount = resolveMount(url, c.req.header("host"), deps.baseDomain);
     if (mount === undefined) return next();
 
@@ -31,11 +34,26 @@ export function dataPlane(deps: DataPlaneDeps) {
         `no function "${mount.functionName}" is deployed in tenant "${mount.tenant}"`,
       );
     }
-    const event = await toHttpEvent(request, `${url.origin}${mount.path}`, deps.requestBodyBytes);
+    // Before the body is read: a tenant over its request rate costs the platform as little as possible.
+    deps.limiter.admitRequest(mount.tenant);
+    const functionUrl = `${url.origin}${mount.path}`;
+    // Behind Node, read its request directly: a Fetch Request (headers copied, body stream, AbortSignal) per
+    // request cost ≈ 9 % of the main process in the warm profile.
+    const node = nodeExchange(c);
+    const signal = node === undefined ? c.req.raw.signal : clientGone(node);
+    const event =
+      node === undefined
+        ? await toHttpEvent(c.req.raw, functionUrl, deps.requestBodyBytes)
+        : await nodeHttpEvent(node.incoming, functionUrl, deps.requestBodyBytes);
+    // A client that left while its body was being read would see nothing of an invocation: do not start one.
+    if (signal.aborted) {
+      throw new SkiffError("INVALID_REQUEST", "the client closed the connection before its request was read");
+    }
     const clientIp = clientAddress(c);
     return runInvocation(deps, version, clientIp === undefined ? event : { ...event, clientIp }, {
       trigger: "http",
-      signal: request.signal,
+      signal,
+      chunked: takesChunkedBodies(c),
     });
   });
 }

@@ -1,9 +1,11 @@
 // Turns the incoming request into the HttpEvent the runtime takes: header pairs and body bytes.
+import type { IncomingMessage } from "node:http";
 import type { HeaderList, HttpEvent } from "@skiff/core";
 import { readBody } from "../body-reader.js";
+import { readIncomingBody } from "./incoming-body.js";
+import { headerListFromRaw, PLATFORM_HEADER_PREFIX } from "./request-headers.js";
 
 const BODYLESS_METHODS = new Set(["GET", "HEAD"]);
-const PLATFORM_HEADER_PREFIX = "x-skiff-";
 
 /**
  * The event for `request` as the function sees it at `url`. The body is read whole (the runtime takes bytes),
@@ -24,4 +26,19 @@ export async function toHttpEvent(request: Request, url: string, bodyLimit: numb
     body = (await readBody(request, { limit: bodyLimit })) ?? new Uint8Array(0);
   }
   return { kind: "http", method: request.method, url, headers, body };
+}
+
+/**
+ * The same event read from Node's request (behind @hono/node-server): no Fetch Request is built, its headers
+ * are taken from `rawHeaders` in the same form (`headerListFromRaw`), and its body from the stream.
+ */
+export async function nodeHttpEvent(
+  incoming: IncomingMessage,
+  url: string,
+  bodyLimit: number,
+): Promise<HttpEvent> {
+  const method = incoming.method ?? "GET";
+  const headers = headerListFromRaw(incoming.rawHeaders);
+  const body = BODYLESS_METHODS.has(method) ? null : await readIncomingBody(incoming, bodyLimit);
+  return { kind: "http", method, url, headers, body };
 }

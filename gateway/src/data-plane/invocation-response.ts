@@ -8,6 +8,8 @@ import {
   outcomeError,
   SkiffError,
 } from "@skiff/core";
+import { endToEndHeaders } from "./response-headers.js";
+import { assertSendable } from "./sendable-head.js";
 
 export const INVOCATION_ID_HEADER = "x-skiff-invocation-id";
 
@@ -22,33 +24,34 @@ export interface InvocationReply {
 /** Statuses whose responses have no body (the Fetch standard's "null body status"). */
 const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 
-/**
- * Framing headers describe the connection to the runtime, not the bytes we send: Node frames the body itself, and a
- * wrong Content-Length from tenant code would corrupt the connection.
- */
-const FRAMING_HEADERS = new Set([
-  "connection",
-  "keep-alive",
-  "transfer-encoding",
-  "content-length",
-  "upgrade",
-]);
+export interface FunctionResponseOptions {
+  /**
+   * Mark a streamed body `Transfer-Encoding: chunked` (default true; false for HTTP/1.0 clients). The adapter
+   * then writes it as it comes, and a body that fails midway cuts the connection instead of ending early as if
+   * it were complete (which it would do while peeking at a body of unknown length).
+   */
+  chunked?: boolean;
+}
 
 /**
- * The function's own response as the client gets it: as is, minus framing headers, plus the invocation id
- * header. Throws if tenant code produced something HTTP cannot carry (the Response constructor refuses it).
+ * The function's own response as the client gets it: its end-to-end headers (`endToEndHeaders`) plus the
+ * invocation id header. Throws `UnsendableResponse` if tenant code produced something HTTP cannot carry.
  */
 export function functionResponse(
   head: { status: number; statusText: string; headers: HeaderList },
   body: Uint8Array | ReadableStream<Uint8Array> | null,
   invocationId: string,
+  options: FunctionResponseOptions = {},
 ): Response {
+  assertSendable(head);
   const headers = new Headers();
-  for (const [name, value] of head.headers) {
-    if (!FRAMING_HEADERS.has(name.toLowerCase())) headers.append(name, value);
-  }
+  for (const [name, value] of endToEndHeaders(head.headers)) headers.append(name, value);
   headers.set(INVOCATION_ID_HEADER, invocationId);
-  return new Response(NULL_BODY_STATUSES.has(head.status) ? null : body, {
+  const nullBody = NULL_BODY_STATUSES.has(head.status);
+  if (!nullBody && body instanceof ReadableStream && options.chunked !== false) {
+    headers.set("transfer-encoding", "chunked");
+  }
+  return new Response(nullBody ? null : body, {
     status: head.status,
     statusText: head.statusText,
     headers,

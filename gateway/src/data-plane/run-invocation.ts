@@ -1,26 +1,45 @@
 // Runs one invocation for an HTTP client and records it: a streamed response goes to the client as soon as
-// the handler returns it (the record is written when the body and waitUntil work have ended); anything else
+// its first chunk is ready (the record is written when the body and waitUntil work have ended); anything else
 // is answered from the final result.
 import {
+  type InvocationError,
   type InvocationEvent,
   type InvocationResult,
+  type Outcome,
   type TriggerKind,
   toInvocationRecord,
 } from "@skiff/core";
 import type { StreamingResponse, VersionSpec } from "@skiff/runtime";
 import type { GatewayDeps } from "../deps.js";
+import type { InFlightInvocations } from "./in-flight.js";
 import { errorReply, functionResponse, invocationReply } from "./invocation-response.js";
+import { type BodyEnd, startBody } from "./streamed-body.js";
 
-type RunDeps = Pick<GatewayDeps, "runtime" | "writer" | "now" | "newId">;
+export type RunDeps = Pick<GatewayDeps, "runtime" | "writer" | "now" | "newId"> & {
+  /** Told when an invocation starts and when its record is written, so shutdown can wait for it. */
+  inFlight?: InFlightInvocations;
+};
+
+export interface RunOptions {
+  trigger: TriggerKind;
+  /** Aborts when the client goes away: the invocation is canceled. */
+  signal?: AbortSignal;
+  /** Whether the client takes chunked bodies (false for HTTP/1.0); see `FunctionResponseOptions`. */
+  chunked?: boolean;
+}
+
+/** Outcomes that say the function misbehaved; limits, crashes and cancellations keep their own outcome. */
+const FUNCTION_FAULTS = new Set<Outcome>(["ok", "exception", "invalidResponse"]);
 
 export async function runInvocation(
   deps: RunDeps,
   version: VersionSpec,
   event: InvocationEvent,
-  options: { trigger: TriggerKind; signal?: AbortSignal },
+  options: RunOptions,
 ): Promise<Response> {
   const invocationId = deps.newId();
   const startedAt = deps.now();
+  const ended = deps.inFlight?.begin() ?? (() => {});
   let onResponse: (response: StreamingResponse) => void = () => {};
   const started = new Promise<StreamingResponse>((resolve) => {
     onResponse = resolve;
@@ -34,7 +53,10 @@ export async function runInvocation(
   const first = await Promise.race([
     started.then((response) => ({ response })),
     done.then((result) => ({ result })),
-  ]);
+  ]).catch((error: unknown) => {
+    ended();
+    throw error;
+  });
   const context = {
     tenant: version.tenant,
     functionName: version.functionName,
@@ -42,8 +64,15 @@ export async function runInvocation(
     trigger: options.trigger,
     startedAt,
   };
-  const record = (result: InvocationResult, status: number, outcome = result.outcome, error = result.error) =>
+  const record = (
+    result: InvocationResult,
+    status: number,
+    outcome = result.outcome,
+    error = result.error,
+  ) => {
     deps.writer.add(toInvocationRecord(context, { ...result, invocationId }, { status, outcome, error }));
+    ended();
+  };
 
   if ("result" in first) {
     const reply = invocationReply(first.result, invocationId);
@@ -51,19 +80,73 @@ export async function runInvocation(
     return reply.response;
   }
   const { response } = first;
+  const invalid = (message: string, result?: InvocationResult) => {
+    const error: InvocationError = { ...(result?.error ?? { name: "InvalidResponse" }), message };
+    return errorReply("invalidResponse", invocationId, error);
+  };
+
+  let body: Uint8Array | ReadableStream<Uint8Array> | null = response.body;
+  let bodyEnded: Promise<BodyEnd> = Promise.resolve({ kind: "complete" });
+  if (response.body instanceof ReadableStream) {
+    try {
+      const startedBody = await startBody(response.body);
+      body = startedBody.stream;
+      bodyEnded = startedBody.ended;
+    } catch (cause) {
+      // Nothing was sent yet, so the client still gets a platform error: the limit that stopped the function
+      // (a timeout while it had not written a byte), or INVALID_RESPONSE for a body that could not be read.
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      const result = await settled(done);
+      const reply = FUNCTION_FAULTS.has(result.outcome)
+        ? invalid(
+            `the response body failed before its first byte: ${result.error?.message ?? reason}`,
+            result,
+          )
+        : errorReply(result.outcome as Exclude<Outcome, "ok">, invocationId, result.error);
+      record(result, reply.status, reply.outcome, reply.error);
+      return reply.response;
+    }
+  }
+
   let reply: Response;
   try {
-    reply = functionResponse(response, response.body, invocationId);
+    reply = functionResponse(response, body, invocationId, { chunked: options.chunked !== false });
   } catch (cause) {
-    if (response.body instanceof ReadableStream) response.body.cancel().catch(() => {});
-    const error = {
-      name: "InvalidResponse",
-      message: cause instanceof Error ? cause.message : String(cause),
-    };
-    const failed = errorReply("invalidResponse", invocationId, error);
-    done.then((result) => record(result, failed.status, "invalidResponse", error)).catch(() => {});
+    if (body instanceof ReadableStream) body.cancel().catch(() => {});
+    const failed = invalid(cause instanceof Error ? cause.message : String(cause));
+    settled(done).then((result) => record(result, failed.status, failed.outcome, failed.error));
     return failed.response;
   }
-  done.then((result) => record(result, response.status)).catch(() => {});
+  Promise.all([settled(done), bodyEnded]).then(([result, end]) => {
+    if (end.kind !== "failed") return record(result, response.status);
+    // The status line was already sent, so the connection was cut; the record says why. Cutting it aborts the
+    // request, which may cancel the invocation before it reports its own failure: that cancel is ours, not the
+    // client's.
+    const outcome =
+      FUNCTION_FAULTS.has(result.outcome) || result.outcome === "canceled"
+        ? "invalidResponse"
+        : result.outcome;
+    const error: InvocationError = {
+      ...(result.error ?? { name: "InvalidResponse" }),
+      message: `the response body failed after the status was sent, so the connection was cut: ${result.error?.message ?? end.reason}`,
+    };
+    record(result, response.status, outcome, error);
+  });
   return reply;
+}
+
+/** The invocation's result; a runtime that failed after the response started counts as a crash. */
+function settled(done: Promise<InvocationResult>): Promise<InvocationResult> {
+  return done.catch(
+    (error): InvocationResult => ({
+      invocationId: "",
+      outcome: "crashed",
+      error: { name: "Error", message: error instanceof Error ? error.message : String(error) },
+      cold: false,
+      cpuMs: 0,
+      wallMs: 0,
+      logs: [],
+      droppedLogLines: 0,
+    }),
+  );
 }

@@ -65,6 +65,12 @@ export async function copyObject(request: ObjectRequest, sourceHeader: string): 
     );
   }
   const context = deps.writeContext("CopyObject", { copySource: source });
+  // The copy must fit in the tenant's maxStoredBytes quota (the object it overwrites frees its bytes).
+  await deps.storedBytes.assertRoom(
+    tenant,
+    async () => (await deps.storage.objects.head(tenant, source.bucket, source.key))?.size ?? 0,
+    async () => (await deps.storage.objects.head(tenant, bucket, key))?.size ?? 0,
+  );
   let info: ObjectInfo;
   if (directive === "COPY") {
     info = await storageCall(deps.storage.objects.copy(tenant, source, { bucket, key }, context), {

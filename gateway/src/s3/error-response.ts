@@ -28,6 +28,7 @@ const PLATFORM_CODES: Partial<Record<SkiffError["code"], S3ErrorCode>> = {
   TENANT_NOT_FOUND: "AccessDenied",
   CONFLICT: "OperationAborted",
   PAYLOAD_TOO_LARGE: "EntityTooLarge",
+  QUOTA_EXCEEDED: "QuotaExceeded",
   METHOD_NOT_ALLOWED: "MethodNotAllowed",
 };
 

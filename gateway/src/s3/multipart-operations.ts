@@ -41,14 +41,17 @@ export async function uploadPart(request: ObjectRequest, uploadId: string): Prom
   const partNumber = parsePartNumber(request.query.get("partNumber"));
   assertDeclaredSize(request, deps.maxObjectBytes);
   const part = await storageCall(
-    deps.storage.multipart.uploadPart(
-      tenant,
-      bucket,
-      uploadId,
-      partNumber,
-      requestBody(request.raw, request.verified),
-      deps.maxObjectBytes,
-      key,
+    // A part larger than the room left in the tenant's maxStoredBytes quota could never be completed.
+    deps.storedBytes.write(tenant, deps.maxObjectBytes, 0, (maxBytes) =>
+      deps.storage.multipart.uploadPart(
+        tenant,
+        bucket,
+        uploadId,
+        partNumber,
+        requestBody(request.raw, request.verified),
+        maxBytes,
+        key,
+      ),
     ),
     { NOT_FOUND: () => noSuchUpload(uploadId) },
   );
@@ -89,15 +92,19 @@ export async function completeMultipartUpload(request: ObjectRequest, uploadId: 
       );
     }
   }
+  const replacing = async () => (await deps.storage.objects.head(tenant, bucket, key))?.size ?? 0;
   const info = await storageCall(
-    deps.storage.multipart.complete(
-      tenant,
-      bucket,
-      uploadId,
-      parts,
-      deps.writeContext("CompleteMultipartUpload"),
-      // The whole object is held to the object limit, and the upload to the key it was started for.
-      { key, maxBytes: deps.maxObjectBytes },
+    // The whole object is held to the object limit and the tenant's maxStoredBytes quota, and the upload to
+    // the key it was started for.
+    deps.storedBytes.write(tenant, deps.maxObjectBytes, replacing, (maxBytes) =>
+      deps.storage.multipart.complete(
+        tenant,
+        bucket,
+        uploadId,
+        parts,
+        deps.writeContext("CompleteMultipartUpload"),
+        { key, maxBytes },
+      ),
     ),
     { NOT_FOUND: () => noSuchUpload(uploadId) },
   );

@@ -21,18 +21,22 @@ export async function putObject(request: ObjectRequest): Promise<Response> {
   assertKeyLength(key);
   assertDeclaredSize(request, deps.maxObjectBytes);
   const contentType = headers.get("content-type") ?? undefined;
+  const replacing = async () => (await deps.storage.objects.head(tenant, bucket, key))?.size ?? 0;
   const info = await storageCall(
-    deps.storage.objects.put(
-      tenant,
-      bucket,
-      key,
-      {
-        body: requestBody(request.raw, request.verified),
-        ...(contentType === undefined ? {} : { contentType }),
-        metadata: metadataFromHeaders(headers),
-        maxBytes: deps.maxObjectBytes,
-      },
-      deps.writeContext("PutObject"),
+    // Past the room left in the tenant's maxStoredBytes quota the body is refused as it streams: QuotaExceeded.
+    deps.storedBytes.write(tenant, deps.maxObjectBytes, replacing, (maxBytes) =>
+      deps.storage.objects.put(
+        tenant,
+        bucket,
+        key,
+        {
+          body: requestBody(request.raw, request.verified),
+          ...(contentType === undefined ? {} : { contentType }),
+          metadata: metadataFromHeaders(headers),
+          maxBytes,
+        },
+        deps.writeContext("PutObject"),
+      ),
     ),
     { NOT_FOUND: () => noSuchBucket(bucket) },
   );

@@ -9,7 +9,7 @@ import { verifySignature } from "./signature-verifier.js";
 
 export type S3ApiDeps = Pick<
   GatewayDeps,
-  "storage" | "logger" | "now" | "newId" | "maxObjectBytes" | "writeContext"
+  "storage" | "logger" | "now" | "newId" | "maxObjectBytes" | "writeContext" | "storedBytes"
 >;
 
 /**
@@ -28,6 +28,7 @@ export function s3Api(deps: S3ApiDeps): Hono {
     newId: deps.newId,
     maxObjectBytes: deps.maxObjectBytes,
     writeContext: deps.writeContext,
+    storedBytes: deps.storedBytes,
   };
   const app = new Hono();
   app.all("*", async (c) => {

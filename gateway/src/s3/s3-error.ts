@@ -30,6 +30,8 @@ export const S3_ERROR_STATUS = {
   NoSuchUpload: 404,
   NotImplemented: 501,
   OperationAborted: 409,
+  /** Not an Amazon S3 code (S3 has no storage quota): the tenant's maxStoredBytes quota would be passed. */
+  QuotaExceeded: 403,
   RequestTimeTooSkewed: 403,
   SignatureDoesNotMatch: 403,
   XAmzContentSHA256Mismatch: 400,

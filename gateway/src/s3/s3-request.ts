@@ -1,6 +1,7 @@
 // What every S3 operation receives: who signed the request, what it addresses, and the gateway's services.
 import type { Storage, WriteContext } from "@skiff/storage";
 import type { Logger } from "pino";
+import type { StoredBytesGuard } from "../quotas/stored-bytes-guard.js";
 import type { QueryParam } from "./request-target.js";
 import type { VerifiedSignature } from "./signature-verifier.js";
 
@@ -15,6 +16,8 @@ export interface S3Deps {
   maxObjectBytes: number;
   /** The context of a write: its time and action, and what to do with what it notified. */
   writeContext(action: WriteContext["action"], extra?: Partial<WriteContext>): WriteContext;
+  /** The tenant's maxStoredBytes quota, checked before every write. */
+  storedBytes: StoredBytesGuard;
 }
 
 export interface S3Request {

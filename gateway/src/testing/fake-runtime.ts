@@ -1,6 +1,6 @@
 // A Runtime that runs no code: tests script its answers, and it records what the gateway asked of it.
-import type { CodeBundle, InvocationEvent, InvocationResult } from "@skiff/core";
-import type { CheckResult, InvokeOptions, Runtime, VersionSpec } from "@skiff/runtime";
+import { type CodeBundle, type InvocationEvent, type InvocationResult, SkiffError } from "@skiff/core";
+import type { CheckResult, InvokeOptions, QuarantineInfo, Runtime, VersionSpec } from "@skiff/runtime";
 
 export type FakeHandler = (
   version: VersionSpec,
@@ -45,6 +45,10 @@ export class FakeRuntime implements Runtime {
     options: InvokeOptions = {},
   ): Promise<InvocationResult> {
     this.invocations.push({ version, event, options });
+    // As the supervisor: a quarantined function's crashed version is refused before anything runs.
+    if (this.quarantines.get(`${version.tenant}/${version.functionName}`)?.versionId === version.id) {
+      throw new SkiffError("FUNCTION_QUARANTINED", `function "${version.functionName}" is quarantined`);
+    }
     const partial = await this.handler(version, event, options);
     return {
       invocationId: options.invocationId ?? "fake-invocation",
@@ -65,6 +69,20 @@ export class FakeRuntime implements Runtime {
 
   evict(versionId: string): void {
     this.evicted.push(versionId);
+  }
+
+  readonly quarantines = new Map<string, QuarantineInfo>();
+
+  quarantined(): QuarantineInfo[] {
+    return [...this.quarantines.values()];
+  }
+
+  quarantine(info: QuarantineInfo): void {
+    this.quarantines.set(`${info.tenant}/${info.functionName}`, info);
+  }
+
+  liftQuarantine(tenant: string, functionName: string): void {
+    this.quarantines.delete(`${tenant}/${functionName}`);
   }
 
   async close(): Promise<void> {

@@ -3,8 +3,10 @@ import {
   assertNoVarSecretClash,
   assertValidSecretName,
   assertValidSecretValue,
+  DEFAULT_QUOTAS,
   type InvocationRecord,
   LIMITS,
+  logLevelSeverity,
   newApiKey,
   newId,
   SkiffError,
@@ -15,6 +17,7 @@ import type {
   ApiKeyRecord,
   ApiKeyRepository,
   ApiKeyRole,
+  BacklogRepository,
   BlobStore,
   BucketRepository,
   DeadLetterRepository,
@@ -27,13 +30,18 @@ import type {
   KvStore,
   MultipartStore,
   ObjectStore,
+  QueueDelivery,
+  QueueRepository,
   S3CredentialRepository,
   SecretRecord,
   SecretRepository,
   Storage,
   Tenant,
+  TenantQuotaRepository,
   TenantRepository,
+  TopicRepository,
   TriggerRunRepository,
+  UsageRepository,
   VersionRecord,
   WebhookRepository,
 } from "@skiff/storage";
@@ -70,6 +78,23 @@ export class FakeStorage implements Storage {
   readonly kv = unsupported<KvStore>("kv");
   readonly s3Credentials = unsupported<S3CredentialRepository>("s3Credentials");
   readonly webhooks = unsupported<WebhookRepository>("webhooks");
+  // Quotas, usage and quarantines are tested against real SQLite; here every tenant has the defaults.
+  readonly usage = unsupported<UsageRepository>("usage");
+  // Sampled by /metrics on scrape: an empty backlog here; real counts are tested against SQLite.
+  readonly backlog: BacklogRepository = {
+    sample: async () => ({ events: [], queueMessages: [], deadLetters: [] }),
+  };
+  readonly queues = unsupported<QueueRepository>("queues");
+  readonly queueDelivery = unsupported<QueueDelivery>("queueDelivery");
+  readonly topics = unsupported<TopicRepository>("topics");
+  readonly tenantQuotas: TenantQuotaRepository = {
+    get: async (tenant) => {
+      this.#tenant(tenant);
+      return { ...DEFAULT_QUOTAS };
+    },
+    set: unsupported<TenantQuotaRepository>("tenantQuotas").set,
+    all: async () => new Map(),
+  };
 
   readonly tenants: TenantRepository = {
     create: async (name) => {
@@ -77,6 +102,11 @@ export class FakeStorage implements Storage {
       const tenant = { id: this.#nextTenantId++, name, createdAt: this.now() };
       this.tenantRows.set(name, tenant);
       return { ...tenant };
+    },
+    createWithKey: async (name, role) => {
+      const tenant = await this.tenants.create(name);
+      const { key } = await this.apiKeys.create(name, role);
+      return { tenant, key };
     },
     get: async (name) => {
       const tenant = this.tenantRows.get(name);
@@ -106,11 +136,19 @@ export class FakeStorage implements Storage {
       const record = this.keyRows.get(hash);
       return record && record.revokedAt === null ? { ...record } : undefined;
     },
+    list: async (tenantName) => {
+      this.#tenant(tenantName);
+      return [...this.keyRows.values()]
+        .filter((r) => r.tenantName === tenantName)
+        .reverse()
+        .map((r) => ({ ...r }));
+    },
     touch: async (id, now) => {
       for (const record of this.keyRows.values()) if (record.id === id) record.lastUsedAt = now;
     },
-    revoke: async (id) => {
-      const record = [...this.keyRows.values()].find((r) => r.id === id);
+    revoke: async (tenantName, id) => {
+      this.#tenant(tenantName);
+      const record = [...this.keyRows.values()].find((r) => r.id === id && r.tenantName === tenantName);
       if (record === undefined) throw new SkiffError("NOT_FOUND", `no API key ${id}`);
       record.revokedAt ??= this.now();
     },
@@ -209,6 +247,8 @@ export class FakeStorage implements Storage {
       }
       return active;
     },
+    setQuarantine: unsupported<FunctionRepository>("functions").setQuarantine,
+    listQuarantined: async () => [],
   };
 
   readonly secrets: SecretRepository = {
@@ -256,11 +296,24 @@ export class FakeStorage implements Storage {
     },
     list: async (tenant, functionName, query: InvocationQuery = {}) => {
       this.#function(tenant, functionName);
+      const minSeverity = query.minLevel === undefined ? 0 : logLevelSeverity(query.minLevel);
       return this.invocationRows
         .filter((r) => r.tenant === tenant && r.functionName === functionName)
+        .filter((r) => query.since === undefined || r.startedAt >= query.since)
+        .filter((r) => query.outcomes === undefined || query.outcomes.includes(r.outcome))
+        .filter(
+          (r) => minSeverity === 0 || r.logs.some((line) => logLevelSeverity(line.level) >= minSeverity),
+        )
         .reverse()
         .slice(0, query.limit ?? 50)
         .map((r) => structuredClone(r));
+    },
+    get: async (tenant, functionName, id) => {
+      this.#function(tenant, functionName);
+      const record = this.invocationRows.find(
+        (r) => r.id === id && r.tenant === tenant && r.functionName === functionName,
+      );
+      return record === undefined ? undefined : structuredClone(record);
     },
     prune: async (keep) => {
       const seen = new Map<string, number>();

@@ -14,7 +14,7 @@ import { webhookEvent } from "./webhook-event.js";
 
 export type ReceiverDeps = Pick<
   GatewayDeps,
-  "storage" | "routes" | "runtime" | "writer" | "now" | "newId" | "scheduler"
+  "storage" | "routes" | "runtime" | "writer" | "now" | "newId" | "scheduler" | "limiter"
 > & {
   /** Largest body accepted. */
   webhookBodyBytes: number;
@@ -126,6 +126,8 @@ export function webhookReceiver(deps: ReceiverDeps): Hono {
         throw new SkiffError("INTERNAL_ERROR", "this server runs without a scheduler: async delivery is off");
       }
       const payload = encodeEvent(webhookEvent(endpoint, deliveryId, request));
+      // 429 RATE_LIMITED with Retry-After past the tenant's asyncEventsPerMinute: senders retry later.
+      deps.limiter.admitAsyncEvents(endpoint.tenant);
       const { delivery, duplicate } = await deps.storage.webhooks.record(
         endpoint.id,
         { ...input, queue: { payload } },

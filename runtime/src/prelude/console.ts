@@ -1,5 +1,14 @@
-// console.* captured per invocation into a bounded buffer that is returned with the result.
+// console.* captured per invocation into a buffer bounded by bytes (log-limits.ts). Past the bound, lines are
+// only counted, and one visible marker line at the end says how many were dropped.
 import { inspect } from "./inspect.js";
+import { append, DateNow, ObjectFreeze, StringPrototypeSlice } from "./intrinsics.js";
+import {
+  LOG_BYTES_PER_INVOCATION,
+  lineCost,
+  MAX_LINE_CHARS,
+  TRUNCATED_SUFFIX,
+  truncationMessage,
+} from "./log-limits.js";
 
 export type Level = "debug" | "info" | "log" | "warn" | "error";
 export interface CapturedLine {
@@ -8,35 +17,54 @@ export interface CapturedLine {
   ts: number;
 }
 
-const MAX_LINES = 256;
-const MAX_BYTES = 64 * 1024;
-const MAX_LINE_CHARS = 8 * 1024;
-
 let lines: CapturedLine[] = [];
 let bytes = 0;
 let dropped = 0;
 
+function format(args: unknown[]): string {
+  let message = "";
+  for (let i = 0; i < args.length && message.length <= MAX_LINE_CHARS; i++) {
+    const arg = args[i];
+    message += (i === 0 ? "" : " ") + (typeof arg === "string" ? arg : inspect(arg));
+  }
+  return message.length > MAX_LINE_CHARS
+    ? StringPrototypeSlice(message, 0, MAX_LINE_CHARS) + TRUNCATED_SUFFIX
+    : message;
+}
+
 function capture(level: Level, args: unknown[]): void {
-  let message = args.map((a) => (typeof a === "string" ? a : inspect(a))).join(" ");
-  if (message.length > MAX_LINE_CHARS) message = `${message.slice(0, MAX_LINE_CHARS)}… [truncated]`;
-  if (lines.length >= MAX_LINES || bytes + message.length > MAX_BYTES) {
+  // Once a line did not fit, later ones are only counted: the kept lines stay a prefix of the output, and a
+  // flood of logging costs no formatting.
+  if (dropped > 0) {
     dropped++;
     return;
   }
-  bytes += message.length;
-  lines.push({ level, message, ts: Date.now() });
+  const message = format(args);
+  const cost = lineCost(message);
+  if (bytes + cost > LOG_BYTES_PER_INVOCATION) {
+    dropped++;
+    return;
+  }
+  bytes += cost;
+  append(lines, { level, message, ts: DateNow() });
 }
 
-/** Takes the lines captured since the last call and resets the buffer. */
+/** Takes the lines captured since the last call (with the truncation marker, if any) and resets the buffer. */
 export function drainLogs(): { logs: CapturedLine[]; dropped: number } {
   const taken = { logs: lines, dropped };
-  lines = [];
-  bytes = 0;
-  dropped = 0;
+  if (dropped > 0) append(lines, { level: "warn", message: truncationMessage(dropped), ts: DateNow() });
+  discardLogs();
   return taken;
 }
 
-export const console = Object.freeze({
+/** Forgets lines left over from an earlier invocation (detached work that logged after it ended). */
+export function discardLogs(): void {
+  lines = [];
+  bytes = 0;
+  dropped = 0;
+}
+
+export const console = ObjectFreeze({
   log: (...args: unknown[]) => capture("log", args),
   info: (...args: unknown[]) => capture("info", args),
   debug: (...args: unknown[]) => capture("debug", args),

@@ -3,6 +3,8 @@
 // Nothing here is an ivm.Reference: asynchronous host work (fetch, bindings) is started by a fire-and-forget
 // call and settled by the host calling `settleHostCall`, the same way timers fire.
 
+import { ObjectCreate, ObjectFreeze, PromiseCtor, TypeErrorCtor } from "./intrinsics.js";
+
 export interface HostCalls {
   /** Cryptographically random bytes from the host. */
   randomBytes(length: number): ArrayBuffer;
@@ -18,7 +20,7 @@ const installed = scope.__skiffHost;
 if (installed === undefined) throw new Error("prelude: host calls are missing");
 delete scope.__skiffHost;
 
-export const host: HostCalls = Object.freeze({
+export const host: HostCalls = ObjectFreeze({
   randomBytes: installed.randomBytes,
   scheduleTimer: installed.scheduleTimer,
   cancelTimer: installed.cancelTimer,
@@ -30,7 +32,9 @@ interface PendingCall {
   reject: (error: Error) => void;
 }
 
-const pending = new Map<number, PendingCall>();
+// A prototype-less record rather than a Map: tenant code may replace `Map.prototype.get`, and a settled call
+// must still find its promise.
+let pending: Record<number, PendingCall> = ObjectCreate(null);
 let nextCallId = 1;
 
 /**
@@ -41,22 +45,22 @@ let nextCallId = 1;
  */
 export function callHost(name: string, args: unknown): Promise<unknown> {
   const id = nextCallId++;
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
+  return new PromiseCtor((resolve, reject) => {
+    pending[id] = { resolve, reject };
     host.call(id, name, args);
   });
 }
 
 /** Called by the host when the work of `callHost` finished. A failure arrives as an error message. */
 export function settleHostCall(id: number, ok: boolean, value: unknown): void {
-  const call = pending.get(id);
+  const call = pending[id];
   if (call === undefined) return;
-  pending.delete(id);
+  delete pending[id];
   if (ok) call.resolve(value);
-  else call.reject(new TypeError(typeof value === "string" ? value : "host call failed"));
+  else call.reject(new TypeErrorCtor(typeof value === "string" ? value : "host call failed"));
 }
 
 /** Forgets calls of a finished invocation; the host has abandoned them. */
 export function resetHostCalls(): void {
-  pending.clear();
+  pending = ObjectCreate(null);
 }

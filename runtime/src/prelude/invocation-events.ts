@@ -7,6 +7,8 @@ export interface PlainHttpEvent {
   headers: Array<[string, string]>;
   body: Uint8Array | null;
   clientIp?: string;
+  /** Set by the host when `url` is already in its WHATWG-serialized form (no need to parse it again). */
+  urlSerialized?: boolean;
 }
 
 export interface PlainInvokeEvent {
@@ -25,6 +27,12 @@ export interface PlainQueueMessage {
   timestamp: number;
   body: unknown;
   attempts: number;
+  /** "bytes": `body` is base64 text of the bytes; "text": a string; otherwise a JSON value. */
+  contentType?: string;
+  attributes?: Record<string, unknown>;
+  groupId?: string;
+  deduplicationId?: string;
+  sequenceNumber?: string;
 }
 
 export interface PlainQueueEvent {

@@ -1,18 +1,38 @@
 // The supervisor: the main process's side of the runtime. Routes each version to one runtime worker
-// (affinity keeps its isolates warm), limits concurrency, relays streamed responses, watches for stuck or
-// dead workers and restarts them. Deploy-time compile checks run in a worker of their own, so a hostile
-// upload can never take down a worker that serves invocations.
+// (affinity keeps its isolates warm), limits concurrency, relays streamed responses, watches for stuck, bloated
+// or dead workers and restarts them. When a worker dies it works out which function crashed it: suspects run
+// in probation workers of their own until the culprit is named, and a function that keeps crashing is
+// quarantined. Deploy-time compile checks run in a worker of their own, so a hostile upload can never take
+// down a worker that serves invocations.
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { type CodeBundle, type InvocationEvent, type InvocationResult, newId, SkiffError } from "@skiff/core";
 import { DEFAULT_EGRESS_POLICY } from "../egress-defaults.js";
 import type { EgressPolicy } from "../fetch-types.js";
 import type { FromWorker } from "../protocol.js";
-import type { BindingHost, CheckResult, CodeLoader, InvokeOptions, Runtime, VersionSpec } from "../types.js";
+import type {
+  BindingHost,
+  CheckResult,
+  CodeLoader,
+  InvokeOptions,
+  NotificationChain,
+  QuarantineInfo,
+  Runtime,
+  VersionSpec,
+} from "../types.js";
 import { AddressPolicy } from "../worker/egress/address-policy.js";
 import { ConcurrencyLimiter } from "./concurrency.js";
+import { CrashLedger, type Suspect } from "./crash-ledger.js";
+import { ProbationLanes } from "./probation-lanes.js";
 import { ResponseAssembler } from "./response-assembler.js";
+import { RssCap } from "./rss-cap.js";
+import type { RuntimeStats, WorkerStats } from "./runtime-stats.js";
+import { SpecRegistry } from "./spec-registry.js";
+import type { SupervisorEvent } from "./supervisor-events.js";
 import { WorkerHandle } from "./worker-handle.js";
+import { type LaneRole, WorkerLane } from "./worker-lane.js";
+
+export type { SupervisorEvent } from "./supervisor-events.js";
 
 export interface SupervisorOptions {
   /** Where a version's code comes from the first time a worker needs it. */
@@ -26,11 +46,25 @@ export interface SupervisorOptions {
   /** How long a compile check may take before it is abandoned. */
   checkTimeoutMs?: number;
   /**
+   * Hard cap on a runtime worker's resident memory in MB (SKIFF_WORKER_RSS_MB); default 4096, room for the
+   * isolate cache (1024 MB of heap by default) plus one 2048 MB invocation. A worker above it is killed
+   * (SIGKILL) and restarted, as if it had crashed: isolated-vm's memoryLimit is only a guideline.
+   */
+  maxWorkerRssMb?: number;
+  /** How often each worker's RSS is sampled; default 500 ms. */
+  rssCheckIntervalMs?: number;
+  /** Probation worker processes at most (one per suspect function); further suspects share the last. Default 4. */
+  maxProbationWorkers?: number;
+  /** A probation worker without invocations for this long exits; default 30 s. */
+  probationIdleMs?: number;
+  /** The clock for strikes and probation; default `Date.now`. */
+  now?: () => number;
+  /**
    * Environment for the workers: isolate cache bounds (SKIFF_MAX_ISOLATES, SKIFF_MAX_ISOLATE_HEAP_MB,
    * SKIFF_ISOLATE_IDLE_MS), spares (SKIFF_SPARE_ISOLATES), SKIFF_COMPILE_CACHE_DIR.
    */
   workerEnv?: NodeJS.ProcessEnv;
-  /** Called for platform events worth logging (worker exits and restarts). */
+  /** Called for platform events worth logging (worker exits and restarts, strikes, quarantines). */
   onEvent?: (event: SupervisorEvent) => void;
   /** Serves tenant code's binding calls (buckets, KV) in this process, which owns storage. */
   bindingHost?: BindingHost;
@@ -38,25 +72,31 @@ export interface SupervisorOptions {
   egress?: Partial<EgressPolicy>;
 }
 
-export type SupervisorEvent =
-  | { type: "worker-exit"; slot: number; pid: number | undefined; reason: string; inFlight: number }
-  | { type: "worker-restart"; slot: number; delayMs: number }
-  | { type: "watchdog-kill"; slot: number; invocationId: string };
+/** How one try of an invocation ended: with a result, or with its worker's death and a second chance. */
+type Attempt = { result: InvocationResult } | { rerun: true };
 
 interface PendingInvoke {
   kind: "invoke";
-  slot: number;
+  lane: WorkerLane;
+  worker: WorkerHandle;
   version: VersionSpec;
   event: InvocationEvent;
   eventId: string | undefined;
+  chain: NotificationChain | undefined;
   response: ResponseAssembler;
-  resolve: (result: InvocationResult) => void;
+  /** The response head was relayed: running it again could answer twice. */
+  started: boolean;
+  /** It may run again, once, on a probation worker if its worker dies under it. */
+  mayRerun: boolean;
+  /** The watchdog killed its worker for it: answered TIMEOUT once the death is reported. */
+  timedOut: boolean;
+  resolve: (attempt: Attempt) => void;
   watchdog: NodeJS.Timeout;
 }
 
 interface PendingCheck {
   kind: "check";
-  slot: number;
+  worker: WorkerHandle;
   resolve: (result: CheckResult) => void;
   timer: NodeJS.Timeout;
 }
@@ -71,18 +111,24 @@ const HEAP_OOM = /out of memory|is_heap_oom/i;
 /** The longest a waitUntil may run after the response (the worker enforces it; see WAIT_UNTIL_MS). */
 const WAIT_UNTIL_MS = 30_000;
 
+type Defaulted = "workerEnv" | "onEvent" | "egress" | "bindingHost";
+
 export class Supervisor implements Runtime {
-  readonly #options: Required<Omit<SupervisorOptions, "workerEnv" | "onEvent" | "egress" | "bindingHost">> &
-    SupervisorOptions;
+  readonly #options: Required<Omit<SupervisorOptions, Defaulted>> & SupervisorOptions;
   #egress: EgressPolicy;
-  /** Invocation workers in slots 0..workers-1; the compile-check worker in the last slot. */
-  readonly #slots: WorkerHandle[] = [];
-  readonly #checkSlot: number;
-  /** Set while a slot's replacement worker waits out its restart backoff. */
-  readonly #restarting = new Map<number, Promise<void>>();
-  readonly #crashTimes: number[][] = [];
+  /** Invocation lanes 0..workers-1 (by affinity), then the compile-check lane. */
+  readonly #lanes: WorkerLane[] = [];
+  readonly #checkLane: WorkerLane;
+  readonly #probation: ProbationLanes<WorkerLane>;
+  readonly #ledger: CrashLedger;
   readonly #pending = new Map<string, PendingInvoke | PendingCheck>();
   readonly #limiter = new ConcurrencyLimiter();
+  /** Which workers hold which version specs: an invoke carries the whole spec only to a worker without it. */
+  readonly #specs = new SpecRegistry<WorkerHandle>();
+  /** Quarantined functions by `tenant/function`. */
+  readonly #quarantine = new Map<string, QuarantineInfo>();
+  readonly #rssCap: RssCap;
+  readonly #housekeeping: NodeJS.Timeout;
   #closed = false;
 
   constructor(options: SupervisorOptions) {
@@ -91,72 +137,71 @@ export class Supervisor implements Runtime {
       maxQueueWaitMs: 1000,
       watchdogGraceMs: 2000,
       checkTimeoutMs: 10_000,
+      maxWorkerRssMb: 4096,
+      rssCheckIntervalMs: 500,
+      maxProbationWorkers: 4,
+      probationIdleMs: 30_000,
+      now: Date.now,
       ...options,
     };
+    const { workers, maxWorkerRssMb, rssCheckIntervalMs } = this.#options;
     this.#egress = validEgress({ ...DEFAULT_EGRESS_POLICY, ...options.egress });
-    this.#checkSlot = this.#options.workers;
-    for (let slot = 0; slot <= this.#checkSlot; slot++) {
-      this.#crashTimes.push([]);
-      this.#slots.push(this.#start(slot));
+    this.#ledger = new CrashLedger({ now: this.#options.now });
+    this.#probation = new ProbationLanes({
+      max: this.#options.maxProbationWorkers,
+      create: (index) => this.#lane(workers + 1 + index, "probation"),
+    });
+    this.#rssCap = new RssCap({
+      capMb: maxWorkerRssMb,
+      onKill: (lane, worker, rssMb) =>
+        this.#options.onEvent?.({
+          type: "rss-kill",
+          slot: lane.slot,
+          role: lane.role,
+          pid: worker.pid,
+          rssMb,
+          capMb: maxWorkerRssMb,
+        }),
+    });
+    // Workers start last: everything above validates options and may throw.
+    for (let slot = 0; slot < workers; slot++) {
+      this.#lanes.push(this.#lane(slot, "invocations"));
     }
+    this.#checkLane = this.#lane(workers, "check");
+    this.#housekeeping = setInterval(() => this.#housekeep(), rssCheckIntervalMs);
+    this.#housekeeping.unref();
   }
 
-  /** Resolves once every worker has started. */
+  /** Resolves once every invocation and check worker has started. */
   async ready(): Promise<void> {
-    await Promise.all(this.#slots.map((worker) => worker.ready));
+    await Promise.all([...this.#lanes, this.#checkLane].map((lane) => lane.ready()));
   }
 
+  /**
+   * Runs one event on the version's worker. If that worker dies before the handler answered while other
+   * functions were in flight there too, this function may be innocent, so the event runs once more on a
+   * probation worker of its own: an event can therefore run at most twice (its side effects, such as binding
+   * writes, may happen twice). An event that started its response, or was alone on the worker, is not run again.
+   */
   async invoke(
     version: VersionSpec,
     event: InvocationEvent,
     options: InvokeOptions = {},
   ): Promise<InvocationResult> {
     if (this.#closed) throw new SkiffError("SHUTTING_DOWN", "the runtime is shutting down");
+    this.#refuseQuarantined(version);
     const invocationId = options.invocationId ?? newId();
     const maxWait = Math.min(this.#options.maxQueueWaitMs, version.config.timeoutMs);
     const release = await this.#limiter.acquire(version.id, version.config.concurrency, maxWait);
     try {
-      const slot = slotFor(version.id, this.#checkSlot);
-      const worker = await this.#readyWorker(slot);
-      let bundle: CodeBundle | undefined;
-      if (!worker.knownVersions.has(version.id)) {
-        bundle = await this.#options.loadCode(version);
-        worker.knownVersions.add(version.id);
-      }
-      return await new Promise<InvocationResult>((resolve) => {
-        const send = (message: Parameters<WorkerHandle["send"]>[0]) => this.#slots[slot]?.send(message);
-        const response = new ResponseAssembler({
-          onResponse: options.onResponse,
-          ack: () => send({ type: "chunk-ack", id: invocationId }),
-          cancel: () => send({ type: "cancel", id: invocationId }),
-        });
-        const watchdog = setTimeout(
-          () => this.#watchdogKill(slot, invocationId),
-          version.config.timeoutMs + WAIT_UNTIL_MS + this.#options.watchdogGraceMs,
-        );
-        this.#pending.set(invocationId, {
-          kind: "invoke",
-          slot,
-          eventId: options.eventId,
-          version,
-          event,
-          response,
-          resolve,
-          watchdog,
-        });
-        options.signal?.addEventListener("abort", () => send({ type: "cancel", id: invocationId }), {
-          once: true,
-        });
-        const sent = worker.send({
-          type: "invoke",
-          id: invocationId,
-          version,
-          event,
-          ...(bundle ? { bundle } : {}),
-          ...(options.eventId === undefined ? {} : { eventId: options.eventId }),
-        });
-        if (!sent) this.#settle(invocationId, "crashed", "the runtime worker was not reachable");
-      });
+      const first = await this.#attempt(version, event, options, invocationId, true);
+      if ("result" in first) return first.result;
+      const crashed = (why: string) =>
+        crashedResult(invocationId, "crashed", `the runtime worker ended under the invocation; ${why}`);
+      if (options.signal?.aborted) return crashed("it was canceled before it could run again");
+      if (this.#isQuarantined(version)) return crashed("the function is now quarantined");
+      const second = await this.#attempt(version, event, options, invocationId, false);
+      return "result" in second ? second.result : crashed("it could not be run again");
     } finally {
       release();
     }
@@ -164,16 +209,15 @@ export class Supervisor implements Runtime {
 
   async check(bundle: CodeBundle): Promise<CheckResult> {
     if (this.#closed) throw new SkiffError("SHUTTING_DOWN", "the runtime is shutting down");
-    const slot = this.#checkSlot;
-    const worker = await this.#readyWorker(slot);
+    const worker = await this.#checkLane.acquire();
     const id = newId();
     return new Promise<CheckResult>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
-        this.#slots[slot]?.kill();
+        worker.kill("the compile check took too long");
         reject(new SkiffError("INTERNAL_ERROR", "compiling the code took too long; try a smaller bundle"));
       }, this.#options.checkTimeoutMs);
-      this.#pending.set(id, { kind: "check", slot, resolve, timer });
+      this.#pending.set(id, { kind: "check", worker, resolve, timer });
       if (!worker.send({ type: "check", id, bundle })) {
         this.#pending.delete(id);
         clearTimeout(timer);
@@ -185,55 +229,186 @@ export class Supervisor implements Runtime {
   /** Changes the egress policy of every worker (and of workers started later). */
   configureEgress(changes: Partial<EgressPolicy>): void {
     this.#egress = validEgress({ ...this.#egress, ...changes });
-    for (const worker of this.#slots) worker.send({ type: "egress", policy: this.#egress });
+    for (const worker of this.#workers()) worker.send({ type: "egress", policy: this.#egress });
   }
 
   evict(versionId: string): void {
-    for (const worker of this.#slots) {
+    for (const worker of this.#workers()) {
       if (worker.knownVersions.delete(versionId)) worker.send({ type: "evict", versionId });
     }
+  }
+
+  quarantined(): QuarantineInfo[] {
+    return [...this.#quarantine.values()];
+  }
+
+  quarantine(info: QuarantineInfo): void {
+    this.#quarantine.set(quarantineKey(info.tenant, info.functionName), { ...info });
+  }
+
+  liftQuarantine(tenant: string, functionName: string): void {
+    this.#quarantine.delete(quarantineKey(tenant, functionName));
+    this.#ledger.forgive(tenant, functionName);
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.all(this.#slots.map((worker) => worker.stop()));
+    clearInterval(this.#housekeeping);
+    await Promise.all(this.#allLanes().map((lane) => lane.close()));
   }
 
   /** Process ids of the invocation workers by slot (for operators and tests). */
   workerPids(): Array<number | undefined> {
-    return this.#slots.slice(0, this.#checkSlot).map((worker) => worker.pid);
+    return this.#lanes.map((lane) => lane.worker?.pid);
   }
 
-  #start(slot: number): WorkerHandle {
-    const worker: WorkerHandle = new WorkerHandle({
-      entry: WORKER_ENTRY,
-      // The check worker keeps no spare isolates: it never runs invocations.
-      env: {
-        ...(this.#options.workerEnv ?? process.env),
-        ...(slot === this.#checkSlot ? { SKIFF_SPARE_ISOLATES: "0" } : {}),
+  /**
+   * Every worker slot (invocations, check, probation) with its process, restarts, RSS and isolate cache, as
+   * each worker reports them now; a worker that does not answer within a second is listed without them.
+   */
+  async stats(): Promise<RuntimeStats> {
+    const workers = await Promise.all(
+      this.#allLanes().map(async (lane): Promise<WorkerStats> => {
+        const worker = lane.worker;
+        const base = { slot: lane.slot, role: lane.role, pid: worker?.pid, restarts: lane.restarts };
+        const answer = worker?.alive ? await worker.stats() : undefined;
+        return { ...base, ...answer };
+      }),
+    );
+    return { workers };
+  }
+
+  /** Process ids of the probation workers running now (for operators and tests). */
+  probationPids(): number[] {
+    return this.#probation.lanes.flatMap((lane) => (lane.worker?.pid === undefined ? [] : [lane.worker.pid]));
+  }
+
+  #lane(slot: number, role: LaneRole): WorkerLane {
+    return new WorkerLane({
+      slot,
+      role,
+      eager: role !== "probation",
+      ...(role === "probation" ? { idleMs: this.#options.probationIdleMs } : {}),
+      spawn: (lane) => {
+        const worker: WorkerHandle = new WorkerHandle({
+          entry: WORKER_ENTRY,
+          env: {
+            ...(this.#options.workerEnv ?? process.env),
+            // A replacement worker starts with the operator's current policy, not the built-in default.
+            SKIFF_EGRESS_POLICY: JSON.stringify(this.#egress),
+            // The check worker keeps no spare isolates: it never runs invocations.
+            ...(role === "check" ? { SKIFF_SPARE_ISOLATES: "0" } : {}),
+          },
+          onMessage: (message) => this.#onMessage(worker, message),
+          onExit: (reason) => this.#onExit(lane, worker, reason),
+        });
+        return worker;
       },
-      onMessage: (message) => this.#onMessage(worker, message),
-      onExit: (reason) => this.#onExit(slot, worker, reason),
     });
-    return worker;
   }
 
-  async #readyWorker(slot: number): Promise<WorkerHandle> {
-    // A dead worker is replaced once its exit is handled; wait for that at most once.
-    for (let attempt = 0; attempt < 2; attempt++) {
-      await this.#restarting.get(slot);
-      const worker = this.#slots[slot] as WorkerHandle;
-      try {
-        await worker.ready;
-      } catch {
-        // It died while starting.
+  #allLanes(): WorkerLane[] {
+    return [...this.#lanes, this.#checkLane, ...this.#probation.lanes];
+  }
+
+  #workers(): WorkerHandle[] {
+    return this.#allLanes().flatMap((lane) => (lane.worker === undefined ? [] : [lane.worker]));
+  }
+
+  /** A suspect runs alone in its probation worker; everything else on its affinity worker. */
+  #laneFor(version: VersionSpec): WorkerLane {
+    if (this.#ledger.inProbation(version.id)) return this.#probation.laneFor(version.id);
+    return this.#lanes[slotFor(version.id, this.#lanes.length)] as WorkerLane;
+  }
+
+  #isQuarantined(version: VersionSpec): QuarantineInfo | undefined {
+    const info = this.#quarantine.get(quarantineKey(version.tenant, version.functionName));
+    return info?.versionId === version.id ? info : undefined;
+  }
+
+  #refuseQuarantined(version: VersionSpec): void {
+    const quarantined = this.#isQuarantined(version);
+    if (quarantined === undefined) return;
+    throw new SkiffError(
+      "FUNCTION_QUARANTINED",
+      `function "${version.functionName}" is quarantined after crashing its runtime worker ${quarantined.crashes} times; deploy a new version or ask the operator to lift it`,
+    );
+  }
+
+  async #attempt(
+    version: VersionSpec,
+    event: InvocationEvent,
+    options: InvokeOptions,
+    invocationId: string,
+    mayRerun: boolean,
+  ): Promise<Attempt> {
+    const lane = this.#laneFor(version);
+    lane.begin();
+    try {
+      const worker = await lane.acquire();
+      let bundle: CodeBundle | undefined;
+      if (!worker.knownVersions.has(version.id)) {
+        bundle = await this.#options.loadCode(version);
+        worker.knownVersions.add(version.id);
       }
-      if (worker.alive) return worker;
-      if (this.#closed) break;
-      await worker.exited;
+      return await new Promise<Attempt>((resolve) => {
+        const cancel = () => worker.send({ type: "cancel", id: invocationId });
+        const response = new ResponseAssembler({
+          onResponse: options.onResponse,
+          ack: () => worker.send({ type: "chunk-ack", id: invocationId }),
+          cancel,
+        });
+        const watchdog = setTimeout(
+          () => this.#watchdogKill(invocationId),
+          version.config.timeoutMs + WAIT_UNTIL_MS + this.#options.watchdogGraceMs,
+        );
+        options.signal?.addEventListener("abort", cancel, { once: true });
+        const finish = (attempt: Attempt) => {
+          options.signal?.removeEventListener("abort", cancel);
+          resolve(attempt);
+        };
+        this.#pending.set(invocationId, {
+          kind: "invoke",
+          lane,
+          worker,
+          eventId: options.eventId,
+          chain: options.chain,
+          version,
+          event,
+          response,
+          started: false,
+          mayRerun,
+          timedOut: false,
+          resolve: finish,
+          watchdog,
+        });
+        const sent = worker.send({
+          type: "invoke",
+          id: invocationId,
+          ...this.#specs.reference(version, worker),
+          event,
+          ...(bundle ? { bundle } : {}),
+          ...(options.eventId === undefined ? {} : { eventId: options.eventId }),
+          ...(options.chain === undefined ? {} : { chain: options.chain }),
+        });
+        if (sent) {
+          // The client may have left while the worker or the code was awaited: the listener came too late.
+          if (options.signal?.aborted) cancel();
+          return;
+        }
+        if (!mayRerun) {
+          this.#settle(invocationId, "crashed", "the runtime worker was not reachable");
+          return;
+        }
+        // The worker died (an RSS kill, say) while the code was loading: the event never ran, so try again.
+        this.#pending.delete(invocationId);
+        clearTimeout(watchdog);
+        finish({ rerun: true });
+      });
+    } finally {
+      lane.end();
     }
-    throw new SkiffError("RUNTIME_CRASHED", "no runtime worker is available; try again shortly");
   }
 
   #onMessage(worker: WorkerHandle, message: FromWorker): void {
@@ -245,12 +420,13 @@ export class Supervisor implements Runtime {
       pending.resolve(message.result);
       return;
     }
-    if (message.type === "ready") return;
+    if (message.type === "ready" || message.type === "stats") return;
     const pending = this.#pending.get(message.id);
-    if (pending?.kind !== "invoke") return;
+    if (pending?.kind !== "invoke" || pending.worker !== worker) return;
     switch (message.type) {
       case "response": {
         const { status, statusText, headers, body } = message;
+        pending.started = true;
         pending.response.start({ status, statusText, headers }, body);
         return;
       }
@@ -265,7 +441,9 @@ export class Supervisor implements Runtime {
         clearTimeout(pending.watchdog);
         pending.response.end("the invocation ended before its response body");
         const response = pending.response.response();
-        pending.resolve(response === undefined ? message.result : { ...message.result, response });
+        pending.resolve({
+          result: response === undefined ? message.result : { ...message.result, response },
+        });
         return;
       }
       case "binding-call": {
@@ -284,6 +462,7 @@ export class Supervisor implements Runtime {
           op: message.op,
           args: message.args,
           ...(message.chain === undefined ? {} : { chain: message.chain }),
+          invocationId: message.id,
         }).then(
           (value) => answer(true, value),
           (error: unknown) => answer(false, error instanceof Error ? error.message : String(error)),
@@ -294,9 +473,19 @@ export class Supervisor implements Runtime {
         this.#options.loadCode(pending.version).then(
           (bundle) => {
             worker.knownVersions.add(pending.version.id);
-            const { version, event, eventId } = pending;
-            const retry = { type: "invoke" as const, id: message.id, version, event, bundle };
-            if (!worker.send(eventId === undefined ? retry : { ...retry, eventId })) {
+            const { version, event, eventId, chain } = pending;
+            // It may have dropped the spec as well as the code: send both.
+            this.#specs.forget(version, worker);
+            const retry = {
+              type: "invoke" as const,
+              id: message.id,
+              ...this.#specs.reference(version, worker),
+              event,
+              bundle,
+              ...(eventId === undefined ? {} : { eventId }),
+              ...(chain === undefined ? {} : { chain }),
+            };
+            if (!worker.send(retry)) {
               this.#settle(message.id, "crashed", "the runtime worker was not reachable");
             }
           },
@@ -307,64 +496,83 @@ export class Supervisor implements Runtime {
     }
   }
 
-  #onExit(slot: number, worker: WorkerHandle, reason: string): void {
-    const inFlight = [...this.#pending].filter(([, p]) => p.slot === slot);
-    // A worker ending because the runtime closed is no event worth reporting.
-    if (!this.#closed) {
-      this.#options.onEvent?.({
-        type: "worker-exit",
-        slot,
-        pid: worker.pid,
-        reason,
-        inFlight: inFlight.length,
+  #onExit(lane: WorkerLane, worker: WorkerHandle, reason: string): void {
+    const inFlight = [...this.#pending].filter(([, p]) => p.worker === worker);
+    for (const [id, pending] of inFlight) {
+      if (pending.kind !== "check") continue;
+      this.#pending.delete(id);
+      clearTimeout(pending.timer);
+      pending.resolve({
+        ok: false,
+        error: {
+          message:
+            "the code could not be compiled: the compiler ran out of resources (is the bundle too large?)",
+        },
       });
     }
+    const invokes = inFlight.flatMap(([id, p]) => (p.kind === "invoke" ? [{ id, pending: p }] : []));
+    // Closing the runtime, or retiring an idle worker, is no crash: nobody is to blame.
+    const expected = this.#closed || worker.retired;
+    const suspects: Suspect[] = invokes.map(({ pending: { version } }) => ({
+      versionId: version.id,
+      tenant: version.tenant,
+      functionName: version.functionName,
+    }));
+    const verdict = expected || suspects.length === 0 ? undefined : this.#ledger.workerDied(suspects, reason);
+    if (verdict?.quarantine !== undefined) this.quarantine(verdict.quarantine);
+    const ambiguous = (verdict?.probation.length ?? 0) > 1;
     // A V8 heap OOM aborts the whole worker; with a single invocation in flight it is the one to blame.
-    const invokes = inFlight.filter(([, p]) => p.kind === "invoke");
     const blameMemory = invokes.length === 1 && HEAP_OOM.test(worker.stderrTail);
-    for (const [id, pending] of inFlight) {
-      if (pending.kind === "check") {
+    let rerun = 0;
+    for (const { id, pending } of invokes) {
+      if (pending.timedOut) {
+        this.#settle(id, "timeout", "the invocation did not finish within its timeout and grace period");
+      } else if (ambiguous && pending.mayRerun && !pending.started) {
         this.#pending.delete(id);
-        clearTimeout(pending.timer);
-        pending.resolve({
-          ok: false,
-          error: {
-            message:
-              "the code could not be compiled: the compiler ran out of resources (is the bundle too large?)",
-          },
-        });
+        clearTimeout(pending.watchdog);
+        pending.resolve({ rerun: true });
+        rerun++;
       } else {
         this.#settle(id, blameMemory ? "exceededMemory" : "crashed", `the runtime worker ended (${reason})`);
       }
     }
-    if (this.#closed || this.#slots[slot] !== worker) return;
-    const now = Date.now();
-    const recent = (this.#crashTimes[slot] ?? []).filter((t) => now - t < 60_000);
-    recent.push(now);
-    this.#crashTimes[slot] = recent;
-    const delayMs = recent.length <= 1 ? 0 : Math.min(100 * 2 ** (recent.length - 2), 5000);
-    this.#options.onEvent?.({ type: "worker-restart", slot, delayMs });
-    this.#restarting.set(
-      slot,
-      new Promise<void>((resolve) =>
-        setTimeout(() => {
-          this.#restarting.delete(slot);
-          if (!this.#closed) this.#slots[slot] = this.#start(slot);
-          resolve();
-        }, delayMs),
-      ),
-    );
+    const restart = lane.exited(worker);
+    if (expected) return;
+    const emit = this.#options.onEvent ?? (() => {});
+    emit({
+      type: "worker-exit",
+      slot: lane.slot,
+      role: lane.role,
+      pid: worker.pid,
+      reason,
+      inFlight: inFlight.length,
+      suspects: (verdict?.probation ?? []).map((s) => `${s.tenant}/${s.functionName}@${s.versionId}`),
+      rerun,
+    });
+    if (verdict !== undefined) {
+      for (const suspect of verdict.probation)
+        emit({ type: "probation", ...suspect, until: verdict.probationUntil });
+      if (verdict.strike !== undefined)
+        emit({ type: "strike", ...verdict.strike.suspect, strikes: verdict.strike.strikes });
+      if (verdict.quarantine !== undefined) emit({ type: "quarantined", info: { ...verdict.quarantine } });
+    }
+    if (restart !== undefined) emit({ type: "worker-restart", slot: lane.slot, role: lane.role, ...restart });
   }
 
-  #watchdogKill(slot: number, invocationId: string): void {
-    if (!this.#pending.has(invocationId)) return;
-    this.#options.onEvent?.({ type: "watchdog-kill", slot, invocationId });
-    this.#settle(
-      invocationId,
-      "timeout",
-      "the invocation did not finish within its timeout and grace period",
-    );
-    this.#slots[slot]?.kill();
+  #watchdogKill(invocationId: string): void {
+    const pending = this.#pending.get(invocationId);
+    if (pending?.kind !== "invoke") return;
+    pending.timedOut = true;
+    const { lane, worker } = pending;
+    this.#options.onEvent?.({ type: "watchdog-kill", slot: lane.slot, role: lane.role, invocationId });
+    worker.kill("the watchdog found an invocation past its deadline");
+  }
+
+  /** Ends probation that ran its course; samples every worker's RSS against the cap. */
+  #housekeep(): void {
+    if (this.#closed) return;
+    for (const versionId of this.#ledger.sweep()) this.#probation.release(versionId);
+    void this.#rssCap.check(this.#allLanes());
   }
 
   #settle(invocationId: string, outcome: "crashed" | "timeout" | "exceededMemory", message: string): void {
@@ -374,18 +582,27 @@ export class Supervisor implements Runtime {
     clearTimeout(pending.watchdog);
     pending.response.end(message);
     const response = pending.response.response();
-    pending.resolve({
-      invocationId,
-      outcome,
-      ...(response === undefined ? {} : { response }),
-      cold: false,
-      cpuMs: 0,
-      wallMs: 0,
-      logs: [],
-      droppedLogLines: 0,
-      error: { name: "RuntimeError", message },
-    });
+    const result = crashedResult(invocationId, outcome, message);
+    pending.resolve({ result: response === undefined ? result : { ...result, response } });
   }
+}
+
+/** The result of an invocation whose worker could not finish it. */
+function crashedResult(
+  invocationId: string,
+  outcome: "crashed" | "timeout" | "exceededMemory",
+  message: string,
+): InvocationResult {
+  return {
+    invocationId,
+    outcome,
+    cold: false,
+    cpuMs: 0,
+    wallMs: 0,
+    logs: [],
+    droppedLogLines: 0,
+    error: { name: "RuntimeError", message },
+  };
 }
 
 /** Throws INVALID_CONFIG for an allow-list or platform address the workers would refuse. */
@@ -397,6 +614,10 @@ function validEgress(policy: EgressPolicy): EgressPolicy {
     localAddresses: [],
   });
   return policy;
+}
+
+function quarantineKey(tenant: string, functionName: string): string {
+  return `${tenant}/${functionName}`;
 }
 
 /** FNV-1a hash of the version id: the same version always lands on the same worker. */

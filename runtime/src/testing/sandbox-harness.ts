@@ -2,7 +2,7 @@
 // the response (whole or streamed), the dispatcher's result, and host calls the test provides.
 import { type Binding, type CodeBundle, type InvocationEvent, singleModuleBundle } from "@skiff/core";
 import { InvocationWatch } from "../worker/limits.js";
-import { type HostCallHandlers, Sandbox, type SandboxResult } from "../worker/sandbox.js";
+import { type HostCallHandlers, type LoadOptions, Sandbox, type SandboxResult } from "../worker/sandbox.js";
 import { toResponseHead } from "../worker/sandbox-result.js";
 import { httpEvent } from "./fixtures.js";
 
@@ -31,10 +31,11 @@ export class SandboxHarness {
     env: Record<string, unknown> = {},
     memoryMb = 64,
     bindings: Binding[] = [],
+    options: LoadOptions = {},
   ): Promise<SandboxHarness> {
     const sandbox = new Sandbox(memoryMb);
     const bundle = typeof code === "string" ? singleModuleBundle(code) : code;
-    await sandbox.load("test-version", bundle, env, undefined, bindings);
+    await sandbox.load("test-version", bundle, env, undefined, bindings, options);
     return new SandboxHarness(sandbox);
   }
 
@@ -73,6 +74,11 @@ export class SandboxHarness {
           end: async () => null,
         },
       );
+      // A whole body comes back with the result rather than through the `response` host call.
+      if (head === undefined && result.response !== undefined) {
+        head = result.response;
+        if (result.body !== undefined) chunks.push(result.body);
+      }
       const body = Buffer.concat(chunks);
       return {
         result,

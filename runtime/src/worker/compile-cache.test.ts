@@ -36,6 +36,8 @@ describe("CompileCache", () => {
     dirs.push(dir);
     const first = new CompileCache({ dir });
     await compileWith(first);
+    // Written after the compile, off its path.
+    await first.written();
     const files = await readdir(dir);
     expect(files.filter((f) => f.endsWith(".bin"))).toHaveLength(1);
     expect(files.some((f) => f.endsWith(".tmp"))).toBe(false);

@@ -1,7 +1,9 @@
 // V8 code caches for tenant modules, made here from code we compiled (never accepted from tenants), kept in
-// memory and on disk so that a cold start after eviction or a restart does not compile from scratch.
+// memory and on disk so that a cold start after eviction or a restart does not compile from scratch. Writing
+// the file waits until the cold start that made the cache is over: its caller should not pay for the disk.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import ivm from "isolated-vm";
 
@@ -9,6 +11,9 @@ export class CompileCache {
   readonly #dir: string | undefined;
   readonly #maxEntries: number;
   readonly #memory = new Map<string, ivm.ExternalCopy<ArrayBuffer>>();
+  /** Disk writes not finished yet. */
+  readonly #writes = new Set<Promise<void>>();
+  #writeCount = 0;
 
   /** `dir` absent: memory only. */
   constructor(options: { dir?: string; maxEntries?: number } = {}) {
@@ -38,16 +43,25 @@ export class CompileCache {
   set(source: string, data: ivm.ExternalCopy<ArrayBuffer>): void {
     const key = keyOf(source);
     this.#remember(key, data);
-    if (this.#dir === undefined) return;
-    try {
-      const bytes = Buffer.from(data.copy());
-      const path = join(this.#dir, `${key}.bin`);
-      const temp = `${path}.${process.pid}.tmp`;
-      writeFileSync(temp, bytes, { mode: 0o600 });
-      renameSync(temp, path);
-    } catch {
-      // A cache that cannot be written only costs a recompile.
-    }
+    const dir = this.#dir;
+    if (dir === undefined) return;
+    const write = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(async () => {
+        const path = join(dir, `${key}.bin`);
+        const temp = `${path}.${process.pid}.${this.#writeCount++}.tmp`;
+        await writeFile(temp, Buffer.from(data.copy()), { mode: 0o600 });
+        await rename(temp, path);
+      })
+      .catch(() => {
+        // A cache that cannot be written only costs a recompile.
+      })
+      .finally(() => this.#writes.delete(write));
+    this.#writes.add(write);
+  }
+
+  /** Resolves once the files of every cache made so far are on disk. */
+  async written(): Promise<void> {
+    await Promise.all([...this.#writes]);
   }
 
   /** Forgets the in-memory entry (after V8 rejected it). */

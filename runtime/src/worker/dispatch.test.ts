@@ -165,6 +165,29 @@ describe("Workers handlers", () => {
     expect(run.result.logs.map((l) => l.message)).toEqual(["after"]);
   });
 
+  it("give the request the host's URL, serialized as the URL standard says whichever way it came", async () => {
+    const h = await load(`export default { fetch(request) {
+      return new Response(request.url + " " + new URL(request.url).pathname);
+    } }`);
+    const serialized = await h.run(httpEvent({ url: "http://fn.test/a/b?x=1" }));
+    expect(serialized.text()).toBe("http://fn.test/a/b?x=1 /a/b");
+    const raw = await h.run(httpEvent({ url: "http://FN.test:80/a/../b?x=1" }));
+    expect(raw.text()).toBe("http://fn.test/b?x=1 /b");
+  });
+
+  it("return a plain response's body with the result, but send it first when waitUntil work follows", async () => {
+    const plain = await load(`export default { fetch() { return new Response("plain") } }`);
+    const direct = await plain.run(httpEvent(), {});
+    expect(new TextDecoder().decode(direct.result.body)).toBe("plain");
+    const later = await load(`export default { fetch(request, env, ctx) {
+      ctx.waitUntil(Promise.resolve());
+      return new Response("sent first");
+    } }`);
+    const sent = await later.run(httpEvent(), {});
+    expect(sent.result.body).toBeUndefined();
+    expect(sent.text()).toBe("sent first");
+  });
+
   it("reports a thrown non-Error value and a wrong return value clearly", async () => {
     const thrower = await load("export default { fetch() { throw { code: 42 } } }");
     const thrown = await thrower.run();
@@ -227,7 +250,7 @@ describe("limits on host calls", () => {
     );
     const run = await h.run();
     expect(run.result.outcome).toBe("exception");
-    expect(run.result.error?.message).toMatch(/too many host calls/);
+    expect(run.result.error?.message).toMatch(/^SUBREQUEST_LIMIT: too many host calls/);
   });
 
   it("sends a large body in chunks", async () => {

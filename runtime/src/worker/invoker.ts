@@ -1,15 +1,16 @@
 // Runs invocations inside one runtime worker: warm isolate or cold start, under the version's limits, with
 // the host calls an invocation may make (its response and body chunks, outbound fetch).
-import { createHash } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import type { CodeBundle, InvocationEvent, InvocationResult, Outcome } from "@skiff/core";
 import { bindingHostCalls, buildEnv } from "../bindings/index.js";
 import type { VersionSpec } from "../types.js";
 import type { CompileCache } from "./compile-cache.js";
+import { HeapSampler } from "./heap-sampler.js";
 import type { IsolatePool } from "./isolate-pool.js";
 import { InvocationWatch } from "./limits.js";
 import type { ResponseSink } from "./response-sink.js";
 import { type HostCallHandlers, Sandbox, type SandboxResult } from "./sandbox.js";
-import { toResponseHead } from "./sandbox-result.js";
+import { toError, toLogs, toResponseHead } from "./sandbox-result.js";
 import type { SpareIsolates } from "./spare-isolates.js";
 import { createStackMapper } from "./stack-mapper.js";
 
@@ -44,9 +45,13 @@ export interface InvokerOptions {
 export class Invoker {
   readonly #options: InvokerOptions;
   readonly #inFlight = new Map<string, InvocationWatch>();
+  /** Invocations not yet watched (awaiting a finishing isolate or loading), and whether a cancel arrived meanwhile. */
+  readonly #starting = new Map<string, boolean>();
   /** Per isolate key: invocations that answered but have not released their isolate yet. */
   readonly #finishing = new Map<string, Set<Promise<void>>>();
   readonly #now: () => number;
+  /** Reads each invocation's `peakHeapBytes`, sparing the read for cheap warm ones (heap-sampler.ts). */
+  readonly #heap = new HeapSampler<Sandbox>();
 
   constructor(options: InvokerOptions) {
     this.#options = options;
@@ -55,7 +60,9 @@ export class Invoker {
 
   /** Cancels an in-flight invocation (the client went away): its isolate is disposed. */
   cancel(invocationId: string): void {
-    this.#inFlight.get(invocationId)?.trip("canceled");
+    const watch = this.#inFlight.get(invocationId);
+    if (watch !== undefined) watch.trip("canceled");
+    else if (this.#starting.has(invocationId)) this.#starting.set(invocationId, true);
   }
 
   async invoke(
@@ -71,10 +78,20 @@ export class Invoker {
     const started = this.#now();
     const key = isolateKey(version);
     const generation = pool.generation(key);
-    let sandbox = pool.acquire(key) ?? (await this.#awaitFinishing(key));
+    this.#starting.set(invocationId, false);
+    let sandbox: Sandbox | undefined;
+    try {
+      sandbox = pool.acquire(key) ?? (await this.#awaitFinishing(key));
+    } catch (error) {
+      this.#starting.delete(invocationId);
+      throw error;
+    }
     const cold = sandbox === undefined;
     if (sandbox === undefined) {
-      if (code.get(version.id) === undefined) throw new CodeNeeded(version.id);
+      if (code.get(version.id) === undefined) {
+        this.#starting.delete(invocationId);
+        throw new CodeNeeded(version.id);
+      }
       sandbox = spares?.take(version.config.memoryMb) ?? new Sandbox(version.config.memoryMb);
     }
     const watch = new InvocationWatch(sandbox.isolate, {
@@ -82,6 +99,8 @@ export class Invoker {
       timeoutMs: version.config.timeoutMs,
     });
     this.#inFlight.set(invocationId, watch);
+    if (this.#starting.get(invocationId) === true) watch.trip("canceled");
+    this.#starting.delete(invocationId);
     let markReleased: () => void = () => {};
     const released = new Promise<void>((resolve) => {
       markReleased = resolve;
@@ -93,14 +112,17 @@ export class Invoker {
     let result: SandboxResult;
     try {
       if (cold) {
+        watch.startCold();
         await sandbox.load(
           key,
           code.get(version.id) as CodeBundle,
           buildEnv(version),
           compileCache,
           version.config.bindings ?? [],
+          { allowCodeGeneration: version.allowCodeGeneration !== false },
         );
         pool.add(sandbox, generation);
+        watch.startHandler();
       }
       const deadline = started + version.config.timeoutMs;
       const meta = {
@@ -126,16 +148,22 @@ export class Invoker {
       response.close(watch.reason);
     }
     const mapped = mapLocations(result, code.get(version.id));
+    // Read before the isolate goes back to the pool, while it still holds this invocation's garbage.
+    const peakHeapBytes = this.#heap.sample(sandbox, { cold, cpuMs: watch.cpuMs });
     if (sandbox.disposed || watch.reason !== undefined) pool.discard(sandbox);
     else if (cold && !sandbox.loaded) pool.discard(sandbox);
     else pool.release(sandbox);
     this.#finishing.get(key)?.delete(released);
     markReleased();
+    // The spare this cold start took is replaced now that it is over, once its answer has gone out.
+    if (cold) setImmediate(() => spares?.refill(version.config.memoryMb));
 
     return {
       invocationId,
       outcome: result.outcome,
-      ...(result.response === undefined ? {} : { response: { ...result.response, body: new Uint8Array(0) } }),
+      ...(result.response === undefined
+        ? {}
+        : { response: { ...result.response, body: inlineBody(result, response) } }),
       ...(result.value === undefined ? {} : { value: result.value }),
       ...(result.noRetry === undefined ? {} : { noRetry: result.noRetry }),
       ...(result.queue === undefined ? {} : { queue: result.queue }),
@@ -145,6 +173,7 @@ export class Invoker {
       wallMs: round(this.#now() - started),
       logs: mapped.logs,
       droppedLogLines: result.droppedLogLines,
+      ...(peakHeapBytes === undefined ? {} : { peakHeapBytes }),
     };
   }
 
@@ -185,18 +214,26 @@ export class Invoker {
   }
 }
 
+/** Keys the secrets' fingerprint, so the isolate key (held in memory only) never helps guess a secret offline. */
+const SECRETS_KEY = randomBytes(32);
+
 /**
- * Which warm isolates may serve `version`: a version's code and vars never change, but its secrets can, and an
- * isolate keeps the `env` it was loaded with. So isolates are keyed by version and secret values together, and a
- * request that carries new secrets never lands in an isolate loaded with old ones.
+ * Which warm isolates may serve `version`: a version's code and vars never change, but its secrets and the
+ * tenant's code-generation setting can, and an isolate keeps the `env` and the setting it was loaded with. So
+ * isolates are keyed by version, secret values and that setting together, and a request never lands in an
+ * isolate made under other ones. Every key starts with `${version.id}` and a suffix starts with `#`.
  */
 export function isolateKey(version: VersionSpec): string {
+  let key = version.id;
   const secrets = version.secrets;
-  if (secrets === undefined || Object.keys(secrets).length === 0) return version.id;
-  return `${version.id}#${createHash("sha256")
-    .update(JSON.stringify(Object.entries(secrets).sort()))
-    .digest("hex")
-    .slice(0, 24)}`;
+  if (secrets !== undefined && Object.keys(secrets).length > 0) {
+    key += `#${createHmac("sha256", SECRETS_KEY)
+      .update(JSON.stringify(Object.entries(secrets).sort()))
+      .digest("hex")
+      .slice(0, 24)}`;
+  }
+  if (version.allowCodeGeneration === false) key += "#no-codegen";
+  return key;
 }
 
 /** Turns the prelude's response host calls into sink calls, validating each untrusted argument. */
@@ -204,6 +241,7 @@ class ResponseRelay {
   readonly #sink: ResponseSink;
   readonly #onStarted: () => void;
   #state: "idle" | "streaming" | "done" = "idle";
+  #started = false;
 
   constructor(sink: ResponseSink, onStarted: () => void) {
     this.#sink = sink;
@@ -220,6 +258,7 @@ class ResponseRelay {
           throw new Error("invalid response");
         }
         this.#state = streaming === true ? "streaming" : "done";
+        this.#started = true;
         this.#sink.start(streaming === true ? head : { ...head, body: body as Uint8Array });
         this.#onStarted();
         return null;
@@ -238,6 +277,11 @@ class ResponseRelay {
         return null;
       },
     };
+  }
+
+  /** True once the response went out through the host calls (the sink has it). */
+  get started(): boolean {
+    return this.#started;
   }
 
   /** Ends a stream the handler left open (it was stopped by a limit, or returned without finishing). */
@@ -281,22 +325,29 @@ function failure(error: unknown, watch: InvocationWatch, sandbox: Sandbox): Sand
   } else if (/memory limit/i.test(message) || (sandbox.disposed && /disposed/i.test(message))) {
     result = { outcome: "exceededMemory", logs: [], droppedLogLines: 0 };
   } else {
-    // A throw while loading: module top-level code, or a failed link.
-    const err = error instanceof Error ? error : new Error(message);
+    // A throw while loading: module top-level code, or a failed link. Its text is the tenant's (bounded like
+    // any error from the isolate); it goes to the invocation record, never into a platform error body.
+    const err = toError(
+      error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { message },
+    );
     result = {
       outcome: "exception",
-      error: {
-        name: err.name,
-        message: err.message,
-        ...(err.stack === undefined ? {} : { stack: err.stack }),
-      },
-      logs: [
+      error: err,
+      ...toLogs([
         { level: "error", message: `Uncaught ${err.stack ?? `${err.name}: ${err.message}`}`, ts: Date.now() },
-      ],
-      droppedLogLines: 0,
+      ]),
     };
   }
   return result as SandboxResult;
+}
+
+/**
+ * The body of a response that came back with the dispatch result: it goes to the supervisor inside the
+ * invocation's result, in the same message. Empty when the body went through the sink (streamed, or sent before
+ * waitUntil work) — the supervisor has it from there.
+ */
+function inlineBody(result: SandboxResult, relay: ResponseRelay): Uint8Array {
+  return result.body !== undefined && !relay.started ? result.body : new Uint8Array(0);
 }
 
 function round(ms: number): number {

@@ -4,27 +4,30 @@
 import type { Binding, InvocationEvent } from "@skiff/core";
 import { DEFAULT_EGRESS_POLICY } from "../egress-defaults.js";
 import type { EgressPolicy } from "../fetch-types.js";
+import { type Batch, MessageBatcher, unbatch } from "../message-batch.js";
 import type { FromWorker, ToWorker } from "../protocol.js";
 import type { NotificationChain } from "../types.js";
 import { checkBundle } from "./check.js";
 import { CompileCache } from "./compile-cache.js";
+import { EgressMeter } from "./egress/egress-meter.js";
 import { createEgressFetch, type EgressFetch, SubrequestBudget } from "./egress/index.js";
 import { CodeCache, CodeNeeded, Invoker } from "./invoker.js";
 import { IsolatePool } from "./isolate-pool.js";
 import type { ResponseSink } from "./response-sink.js";
 import { Sandbox } from "./sandbox.js";
-import { SpareIsolates } from "./spare-isolates.js";
+import { DEFAULT_SPARES_PER_SIZE, SpareIsolates } from "./spare-isolates.js";
+import { SpecCache } from "./spec-cache.js";
 
 const env = process.env;
 
 const pool = new IsolatePool<Sandbox>({
   maxIsolates: Number(env.SKIFF_MAX_ISOLATES ?? 1000),
-  maxHeapBytes: Number(env.SKIFF_MAX_ISOLATE_HEAP_MB ?? 2048) * 1024 * 1024,
+  maxHeapBytes: Number(env.SKIFF_MAX_ISOLATE_HEAP_MB ?? 1024) * 1024 * 1024,
   idleTtlMs: Number(env.SKIFF_ISOLATE_IDLE_MS ?? 5 * 60_000),
   now: Date.now,
 });
 const spares = new SpareIsolates<Sandbox>({
-  perSize: Number(env.SKIFF_SPARE_ISOLATES ?? 2),
+  perSize: Number(env.SKIFF_SPARE_ISOLATES ?? DEFAULT_SPARES_PER_SIZE),
   defaultMemoryMb: Number(env.SKIFF_DEFAULT_MEMORY_MB ?? 128),
   unusedTtlMs: 5 * 60_000,
   create: (memoryMb) => new Sandbox(memoryMb),
@@ -37,6 +40,8 @@ const compileCache = new CompileCache(
 );
 let egressPolicy: EgressPolicy = JSON.parse(env.SKIFF_EGRESS_POLICY ?? "null") ?? DEFAULT_EGRESS_POLICY;
 let egressFetch: EgressFetch = createEgressFetch(egressPolicy);
+/** Outbound fetch bytes of the invocations running here, reported with each result (usage metering). */
+const egressMeter = new EgressMeter();
 const invoker = new Invoker({
   pool,
   code: new CodeCache(),
@@ -46,9 +51,16 @@ const invoker = new Invoker({
     const budget = new SubrequestBudget(egressPolicy.maxSubrequests);
     const allowedHosts = version.config.allowedHosts ?? [];
     return {
-      fetch: (args, signal) => egressFetch(args, { allowedHosts, signal, budget, deadline }),
+      fetch: (args, signal) =>
+        egressFetch(args, {
+          allowedHosts,
+          signal,
+          budget,
+          deadline,
+          onTraffic: (bytes) => egressMeter.add(invocationId, bytes),
+        }),
       binding: (args, signal) =>
-        forwardBindingCall(invocationId, event, version.config.bindings, args, signal),
+        forwardBindingCall(invocationId, event, version.config.bindings, args, signal, budget),
     };
   },
 });
@@ -58,6 +70,8 @@ const MAX_BINDING_CALLS_IN_FLIGHT = 8;
 const bindingCallsInFlight = new Map<string, number>();
 const bindingCalls = new Map<string, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
 let nextBindingCall = 1;
+/** The chain each running invocation continues, when the supervisor gave one (it was called by a service binding). */
+const invocationChains = new Map<string, NotificationChain>();
 
 /**
  * Sends a binding call (`env.UPLOADS.get(…)`) to the main process, which owns storage. Only bindings the version
@@ -69,12 +83,22 @@ function forwardBindingCall(
   bindings: readonly Binding[],
   args: unknown,
   signal: AbortSignal,
+  budget: SubrequestBudget,
 ): Promise<unknown> {
   const { name, op, args: opArgs } = (args ?? {}) as { name?: unknown; op?: unknown; args?: unknown };
   if (typeof name !== "string" || typeof op !== "string")
     return Promise.reject(new Error("invalid binding call"));
-  if (!bindings.some((binding) => binding.name === name)) {
+  const binding = bindings.find((candidate) => candidate.name === name);
+  if (binding === undefined) {
     return Promise.reject(new Error(`this function has no binding named ${name}`));
+  }
+  // A call to another function is a subrequest, like an outbound fetch (Workers counts service bindings so).
+  if (binding.type === "service") {
+    try {
+      budget.take();
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
   // Each call may bring a whole object into the main process: bound how many one invocation has in flight.
   const inFlight = bindingCallsInFlight.get(invocationId) ?? 0;
@@ -91,7 +115,9 @@ function forwardBindingCall(
   };
   const callId = nextBindingCall++;
   const key = `${invocationId}:${callId}`;
-  const chain = event.kind === "queue" ? (event as { chain?: NotificationChain }).chain : undefined;
+  const chain =
+    invocationChains.get(invocationId) ??
+    (event.kind === "queue" ? (event as { chain?: NotificationChain }).chain : undefined);
   return new Promise<unknown>((resolve, reject) => {
     bindingCalls.set(key, { resolve, reject });
     signal.addEventListener(
@@ -115,9 +141,14 @@ function forwardBindingCall(
 
 /** Chunk host calls waiting for the supervisor's acknowledgement, per invocation, oldest first. */
 const awaitingAck = new Map<string, Array<() => void>>();
+/** Version specs by the supervisor's number: invokes after the first for a spec carry only the number. */
+const specs = new SpecCache();
+
+/** What this turn sends, sent together at its end. */
+const outbox = new MessageBatcher<FromWorker>((payload) => process.send?.(payload));
 
 function send(message: FromWorker): void {
-  process.send?.(message);
+  outbox.push(message);
 }
 
 function sinkFor(id: string): ResponseSink {
@@ -147,20 +178,32 @@ function crashedResult(id: string, error: unknown) {
   };
 }
 
-process.on("message", (message: ToWorker) => {
+process.on("message", (payload: Batch<ToWorker>) => {
+  for (const message of unbatch(payload)) handle(message);
+});
+
+function handle(message: ToWorker): void {
   switch (message.type) {
-    case "invoke":
+    case "invoke": {
+      if (message.version !== undefined) specs.set(message.specId, message.version);
+      const version = specs.get(message.specId);
+      if (version === undefined) {
+        send({ type: "need-code", id: message.id });
+        break;
+      }
+      if (message.chain !== undefined) invocationChains.set(message.id, message.chain);
+      egressMeter.start(message.id);
       invoker
-        .invoke(
-          message.id,
-          message.version,
-          message.event,
-          sinkFor(message.id),
-          message.bundle,
-          message.eventId,
-        )
+        .invoke(message.id, version, message.event, sinkFor(message.id), message.bundle, message.eventId)
         .then(
-          (result) => send({ type: "result", id: message.id, result }),
+          (result) => {
+            const egressBytes = egressMeter.finish(message.id);
+            send({
+              type: "result",
+              id: message.id,
+              result: egressBytes === undefined ? result : { ...result, egressBytes },
+            });
+          },
           (error) => {
             if (error instanceof CodeNeeded) send({ type: "need-code", id: message.id });
             else send({ type: "result", id: message.id, result: crashedResult(message.id, error) });
@@ -170,8 +213,11 @@ process.on("message", (message: ToWorker) => {
           // Pending chunk calls belong to an invocation that ended; release them.
           for (const resolve of awaitingAck.get(message.id) ?? []) resolve();
           awaitingAck.delete(message.id);
+          invocationChains.delete(message.id);
+          egressMeter.finish(message.id);
         });
       break;
+    }
     case "binding-result": {
       const key = `${message.id}:${message.callId}`;
       const call = bindingCalls.get(key);
@@ -186,11 +232,15 @@ process.on("message", (message: ToWorker) => {
     case "cancel":
       invoker.cancel(message.id);
       break;
+    case "stats":
+      send({ type: "stats", id: message.id, rssBytes: process.memoryUsage().rss, isolates: pool.stats() });
+      break;
     case "check":
       checkBundle(message.bundle).then((result) => send({ type: "checked", id: message.id, result }));
       break;
     case "evict":
       invoker.evict(message.versionId);
+      specs.deleteVersion(message.versionId);
       break;
     case "egress":
       try {
@@ -203,7 +253,7 @@ process.on("message", (message: ToWorker) => {
       }
       break;
   }
-});
+}
 
 const sweeper = setInterval(() => {
   pool.sweep();

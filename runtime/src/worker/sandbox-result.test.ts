@@ -31,6 +31,20 @@ describe("toSandboxResult", () => {
     expect(toSandboxResult({ outcome: "ok", response, logs: [] }).outcome).toBe("invalidResponse");
   });
 
+  it("takes a whole body that came with the result, and refuses one that is not bytes", () => {
+    const response = { status: 200, headers: [] };
+    const body = new Uint8Array([104, 105]);
+    expect(toSandboxResult({ outcome: "ok", response, body, logs: [] })).toMatchObject({
+      outcome: "ok",
+      body,
+    });
+    expect(toSandboxResult({ outcome: "ok", response, body: "hi", logs: [] })).toMatchObject({
+      outcome: "invalidResponse",
+      error: { message: "the response body could not be read" },
+    });
+    expect(toSandboxResult({ outcome: "ok", response, body: [104, 105], logs: [] }).body).toBeUndefined();
+  });
+
   it("accepts a result without a response (events other than HTTP)", () => {
     expect(toSandboxResult({ outcome: "ok", logs: [] })).toEqual({
       outcome: "ok",

@@ -1,6 +1,13 @@
 // Validates what the prelude's dispatcher returned. The prelude is ours, but it runs beside tenant code that
 // may have tampered with built-ins, so nothing is trusted: every field is checked and copied into a fresh object.
 import type { HeaderList, InvocationError, LogLine, Outcome, QueueDecisions } from "@skiff/core";
+import {
+  LOG_BYTES_PER_INVOCATION,
+  lineCost,
+  MAX_LINE_CHARS,
+  TRUNCATED_SUFFIX,
+  truncationMessage,
+} from "../prelude/log-limits.js";
 
 export interface ResponseHead {
   status: number;
@@ -10,8 +17,10 @@ export interface ResponseHead {
 
 export interface SandboxResult {
   outcome: Extract<Outcome, "ok" | "exception" | "invalidResponse">;
-  /** Status and headers of the HTTP response (its body went through host calls). */
+  /** Status and headers of the HTTP response (its body went through host calls, unless it is in `body`). */
   response?: ResponseHead;
+  /** The whole body of `response` when it came with the result instead of through host calls. */
+  body?: Uint8Array;
   value?: unknown;
   noRetry?: boolean;
   queue?: QueueDecisions;
@@ -27,8 +36,7 @@ export function toSandboxResult(raw: unknown): SandboxResult {
   const value = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
   const result: SandboxResult = {
     outcome: "exception",
-    logs: toLogs(value.logs),
-    droppedLogLines: toCount(value.droppedLogLines),
+    ...toLogs(value.logs, toCount(value.droppedLogLines)),
   };
   const outcome = value.outcome;
   if (outcome !== "ok" && outcome !== "exception" && outcome !== "invalidResponse") {
@@ -46,6 +54,16 @@ export function toSandboxResult(raw: unknown): SandboxResult {
       };
     }
     result.response = head;
+    if (value.body !== undefined) {
+      if (!(value.body instanceof Uint8Array) || outcome !== "ok") {
+        return {
+          ...result,
+          outcome: "invalidResponse",
+          error: { name: "TypeError", message: "the response body could not be read" },
+        };
+      }
+      result.body = value.body;
+    }
   }
   if (value.value !== undefined) {
     const json = safeJson(value.value);
@@ -107,7 +125,7 @@ function toQueueDecisions(raw: unknown): QueueDecisions {
   return { retry };
 }
 
-function toError(raw: unknown): InvocationError {
+export function toError(raw: unknown): InvocationError {
   const e = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
   const error: InvocationError = {
     name: typeof e.name === "string" ? e.name.slice(0, 200) : "Error",
@@ -117,16 +135,36 @@ function toError(raw: unknown): InvocationError {
   return error;
 }
 
-function toLogs(raw: unknown): LogLine[] {
-  if (!Array.isArray(raw)) return [];
-  const lines: LogLine[] = [];
-  for (const item of raw) {
+/** Room for the prelude's truncation marker, which comes on top of the bound. */
+const MARKER_BYTES = lineCost(truncationMessage(Number.MAX_SAFE_INTEGER));
+
+/**
+ * Valid log lines within the per-invocation bound. The prelude keeps to it already; the host checks again
+ * because tenant code can tamper with the prelude's buffer in its own isolate. Lines past the bound are counted
+ * into `droppedLogLines`, with a marker line saying so.
+ */
+export function toLogs(raw: unknown, dropped = 0): { logs: LogLine[]; droppedLogLines: number } {
+  const logs: LogLine[] = [];
+  let bytes = 0;
+  let extra = 0;
+  for (const item of Array.isArray(raw) ? raw : []) {
     if (typeof item !== "object" || item === null) continue;
     const l = item as Record<string, unknown>;
     if (typeof l.message !== "string" || typeof l.level !== "string" || !LEVELS.has(l.level)) continue;
-    lines.push({ level: l.level as LogLine["level"], message: l.message, ts: toCount(l.ts) });
+    const message =
+      l.message.length > MAX_LINE_CHARS + TRUNCATED_SUFFIX.length
+        ? `${l.message.slice(0, MAX_LINE_CHARS)}${TRUNCATED_SUFFIX}`
+        : l.message;
+    const cost = lineCost(message);
+    if (extra > 0 || bytes + cost > LOG_BYTES_PER_INVOCATION + MARKER_BYTES) {
+      extra++;
+      continue;
+    }
+    bytes += cost;
+    logs.push({ level: l.level as LogLine["level"], message, ts: toCount(l.ts) });
   }
-  return lines;
+  if (extra > 0) logs.push({ level: "warn", message: truncationMessage(dropped + extra), ts: Date.now() });
+  return { logs, droppedLogLines: dropped + extra };
 }
 
 function toCount(raw: unknown): number {

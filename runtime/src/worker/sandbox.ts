@@ -7,6 +7,8 @@ import type { CompileCache } from "./compile-cache.js";
 import { ModuleGraph } from "./module-graph.js";
 import { preludeSource } from "./prelude-source.js";
 import { type SandboxResult, toSandboxResult } from "./sandbox-result.js";
+import { isSerializedRequestUrl } from "./serialized-url.js";
+import { WARM_UP_SOURCE } from "./warm-up.js";
 
 export type { SandboxResult } from "./sandbox-result.js";
 
@@ -30,6 +32,39 @@ export type { InvocationMeta } from "../prelude/invocation-events.js";
  */
 export type HostCallHandlers = Record<string, (args: unknown, signal: AbortSignal) => Promise<unknown>>;
 
+/** How a version's module is loaded into an isolate: fixed for the isolate's life. */
+export interface LoadOptions {
+  /**
+   * False turns off compiling strings (`eval`, `new Function`, …) before the module runs (the tenant's setting,
+   * `VersionSpec.allowCodeGeneration`). Default true.
+   */
+  allowCodeGeneration?: boolean;
+}
+
+/**
+ * Runs a host callback for the isolate. An error it throws reaches tenant code, and isolated-vm would copy the
+ * host's stack (file paths of the platform) along: only the error's type and message cross.
+ */
+function hostSide<A extends unknown[], R>(work: (...args: A) => R): (...args: A) => R {
+  return (...args) => {
+    try {
+      return work(...args);
+    } catch (error) {
+      const plain = error instanceof RangeError ? new RangeError() : new TypeError();
+      plain.message = error instanceof Error ? error.message : "host call failed";
+      plain.stack = `${plain.name}: ${plain.message}`;
+      throw plain;
+    }
+  };
+}
+
+/** An HTTP event tells the prelude when its URL needs no parsing (see serialized-url.ts). */
+function withUrlCheck(event: InvocationEvent): InvocationEvent | (InvocationEvent & { urlSerialized: true }) {
+  return event.kind === "http" && isSerializedRequestUrl(event.url)
+    ? { ...event, urlSerialized: true }
+    : event;
+}
+
 export class Sandbox {
   readonly memoryMb: number;
   readonly isolate: ivm.Isolate;
@@ -40,11 +75,15 @@ export class Sandbox {
   #setup: ivm.Reference<(namespace: unknown, vars: unknown, bindings: unknown) => void> | undefined;
   #dispatch: ivm.Reference<(event: unknown, meta: unknown) => Promise<unknown>> | undefined;
   #fireTimer: ivm.Reference<(id: number) => void> | undefined;
+  #disableCodeGeneration: ivm.Reference<() => void> | undefined;
   #settleHostCall: ivm.Reference<(id: number, ok: boolean, value: unknown) => void> | undefined;
   #timers = new Map<number, NodeJS.Timeout>();
   #hostCallsMade = 0;
-  /** Host calls of the running invocation; aborted when it ends. */
-  #hostCalls: { handlers: HostCallHandlers; abort: AbortController } | undefined;
+  /**
+   * Host calls of the running invocation; aborted when it ends. The controller is made by the first host call:
+   * most invocations make none, and aborting one costs an exception object.
+   */
+  #hostCalls: { handlers: HostCallHandlers; abort: AbortController | undefined } | undefined;
 
   constructor(memoryMb: number) {
     this.memoryMb = memoryMb;
@@ -77,12 +116,16 @@ export class Sandbox {
       [
         // Synchronous on purpose: each call waits for the host, so a loop of calls slows the isolate down
         // instead of flooding the worker's event loop (which also runs the limit checks).
-        new ivm.Callback((length: unknown) => this.#charge() && this.#randomBytes(length)),
-        new ivm.Callback((id: unknown, delay: unknown) => this.#charge() && this.#scheduleTimer(id, delay)),
-        new ivm.Callback((id: unknown) => this.#charge() && this.#cancelTimer(id)),
+        new ivm.Callback(hostSide((length: unknown) => this.#charge() && this.#randomBytes(length))),
         new ivm.Callback(
-          (id: unknown, name: unknown, args: unknown) =>
-            this.#charge() && this.#startHostCall(id, name, args),
+          hostSide((id: unknown, delay: unknown) => this.#charge() && this.#scheduleTimer(id, delay)),
+        ),
+        new ivm.Callback(hostSide((id: unknown) => this.#charge() && this.#cancelTimer(id))),
+        new ivm.Callback(
+          hostSide(
+            (id: unknown, name: unknown, args: unknown) =>
+              this.#charge() && this.#startHostCall(id, name, args),
+          ),
         ),
       ],
     );
@@ -99,9 +142,21 @@ export class Sandbox {
     this.#dispatch = await internal.get("dispatch", { reference: true });
     this.#fireTimer = await internal.get("fireTimer", { reference: true });
     this.#settleHostCall = await internal.get("settleHostCall", { reference: true });
+    this.#disableCodeGeneration = await internal.get("disableCodeGeneration", { reference: true });
     internal.release();
     await context.global.delete("__skiffInternal");
     this.#context = context;
+  }
+
+  /**
+   * Compiles the Web APIs most handlers use by calling them once (warm-up.ts): for spares, which wait for a
+   * cold start anyway, so that the first request in the isolate does not pay for it.
+   */
+  async warm(): Promise<void> {
+    const context = this.#context;
+    if (context === undefined || this.#versionId !== undefined)
+      throw new Error("only a prepared sandbox without a module is warmed");
+    await context.eval(WARM_UP_SOURCE, { promise: true });
   }
 
   /** Compiles, links and evaluates a version's modules in a prepared isolate (runs tenant top-level code). */
@@ -111,11 +166,18 @@ export class Sandbox {
     env: Record<string, unknown>,
     cache?: CompileCache,
     bindings: readonly Binding[] = [],
+    options: LoadOptions = {},
   ): Promise<void> {
     const context = this.#context;
     const setup = this.#setup;
-    if (context === undefined || setup === undefined) throw new Error("sandbox is not prepared");
+    const disableCodeGeneration = this.#disableCodeGeneration;
+    if (context === undefined || setup === undefined || disableCodeGeneration === undefined)
+      throw new Error("sandbox is not prepared");
     if (this.#versionId !== undefined) throw new Error("sandbox already holds a module");
+    // Before any tenant code runs, so that none of it can keep a way to compile strings.
+    if (options.allowCodeGeneration === false) await disableCodeGeneration.apply(undefined, []);
+    disableCodeGeneration.release();
+    this.#disableCodeGeneration = undefined;
     const namespace = await new ModuleGraph(this.isolate, bundle, cache).evaluate(context);
     const descriptors = bindings.map((binding) => ({ type: binding.type, name: binding.name }));
     await setup.apply(undefined, [
@@ -137,9 +199,10 @@ export class Sandbox {
     env: Record<string, unknown>,
     cache?: CompileCache,
     bindings: readonly Binding[] = [],
+    options: LoadOptions = {},
   ): Promise<void> {
     if (!this.prepared) await this.prepare();
-    await this.loadModule(versionId, bundle, env, cache, bindings);
+    await this.loadModule(versionId, bundle, env, cache, bindings, options);
   }
 
   /**
@@ -153,28 +216,26 @@ export class Sandbox {
   ): Promise<SandboxResult> {
     if (this.#dispatch === undefined || this.#versionId === undefined)
       throw new Error("sandbox is not loaded");
-    this.#hostCalls = { handlers: hostCalls, abort: new AbortController() };
+    this.#hostCalls = { handlers: hostCalls, abort: undefined };
     this.#hostCallsMade = 0;
     try {
-      const raw = await this.#dispatch.apply(
-        undefined,
-        [
-          new ivm.ExternalCopy(event).copyInto({ release: true }),
-          new ivm.ExternalCopy(meta).copyInto({ release: true }),
-        ],
-        { result: { promise: true, copy: true } },
-      );
+      // Both arguments are copied in as plain data (no references cross); letting isolated-vm copy them costs
+      // less than building an ExternalCopy per argument.
+      const raw = await this.#dispatch.apply(undefined, [withUrlCheck(event), meta], {
+        arguments: { copy: true },
+        result: { promise: true, copy: true },
+      });
       return toSandboxResult(raw);
     } finally {
       this.#clearTimers();
-      this.#hostCalls?.abort.abort();
+      this.#hostCalls?.abort?.abort();
       this.#hostCalls = undefined;
     }
   }
 
   dispose(): void {
     this.#clearTimers();
-    this.#hostCalls?.abort.abort();
+    this.#hostCalls?.abort?.abort();
     if (!this.isolate.isDisposed) this.isolate.dispose();
   }
 
@@ -182,7 +243,7 @@ export class Sandbox {
   #charge(): true {
     if (++this.#hostCallsMade > HOST_CALL_BUDGET) {
       throw new RangeError(
-        `too many host calls in one invocation (timers, crypto, fetch): the limit is ${HOST_CALL_BUDGET}`,
+        `SUBREQUEST_LIMIT: too many host calls in one invocation (timers, crypto, fetch): the limit is ${HOST_CALL_BUDGET}`,
       );
     }
     return true;
@@ -226,6 +287,7 @@ export class Sandbox {
       settle(false, `${String(name)} is not available here`);
       return;
     }
+    calls.abort ??= new AbortController();
     handler(args, calls.abort.signal).then(
       (value) => settle(true, value),
       (error: unknown) => settle(false, error instanceof Error ? error.message : String(error)),

@@ -17,10 +17,13 @@ class FakeSpare implements Spare {
   }
 }
 
-const settle = () => new Promise((resolve) => setImmediate(resolve));
+/** Lets the background fill run to its end (one spare per few turns of the event loop). */
+const settle = async () => {
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+};
 
 describe("SpareIsolates", () => {
-  it("keeps the default size warm and refills after a take", async () => {
+  it("keeps the default size warm, makes nothing on take, and refills when told", async () => {
     const created: FakeSpare[] = [];
     const spares = new SpareIsolates<FakeSpare>({
       perSize: 2,
@@ -37,12 +40,40 @@ describe("SpareIsolates", () => {
     expect(spares.count()).toBe(2);
     const taken = spares.take(128);
     expect(taken?.prepared).toBe(true);
+    // Nothing is made on the cold start's path.
+    expect(created).toHaveLength(2);
+    expect(spares.take(64)).toBeUndefined();
     await settle();
-    expect(spares.count()).toBe(2);
-    expect(created).toHaveLength(3);
-    expect(spares.take(64)).toBeUndefined(); // a new size starts filling on first ask
+    expect(created).toHaveLength(2);
+    spares.refill(128);
+    spares.refill(64); // a size asked for is kept too once refilled
     await settle();
     expect(spares.count()).toBe(4);
+    expect(created).toHaveLength(5);
+  });
+
+  it("makes spares one at a time, each after the previous one is prepared", async () => {
+    let preparing = 0;
+    let mostAtOnce = 0;
+    class SlowSpare extends FakeSpare {
+      override async prepare(): Promise<void> {
+        preparing++;
+        mostAtOnce = Math.max(mostAtOnce, preparing);
+        await new Promise((resolve) => setImmediate(resolve));
+        preparing--;
+      }
+    }
+    const spares = new SpareIsolates<SlowSpare>({
+      perSize: 3,
+      defaultMemoryMb: 128,
+      unusedTtlMs: 1000,
+      create: (mb) => new SlowSpare(mb),
+      now: () => 0,
+    });
+    spares.refill(128);
+    await settle();
+    expect(spares.count()).toBe(3);
+    expect(mostAtOnce).toBe(1);
   });
 
   it("drops spares of sizes unused past the TTL, never the default", async () => {
@@ -55,6 +86,7 @@ describe("SpareIsolates", () => {
       now: () => now,
     });
     spares.take(256);
+    spares.refill(256);
     await settle();
     expect(spares.count()).toBe(2);
     now = 500;
@@ -65,17 +97,23 @@ describe("SpareIsolates", () => {
 
   it("disposes spares that fail to prepare and reports the error", async () => {
     const errors: unknown[] = [];
+    const made: FakeSpare[] = [];
     const spares = new SpareIsolates<FakeSpare>({
       perSize: 1,
       defaultMemoryMb: 128,
       unusedTtlMs: 100,
-      create: (mb) => new FakeSpare(mb, true),
+      create: (mb) => {
+        const spare = new FakeSpare(mb, true);
+        made.push(spare);
+        return spare;
+      },
       now: () => 0,
       onError: (e) => errors.push(e),
     });
     await settle();
     expect(spares.count()).toBe(0);
     expect(errors).toHaveLength(1);
+    expect(made.map((spare) => spare.disposed)).toEqual([true]);
     spares.close();
   });
 });

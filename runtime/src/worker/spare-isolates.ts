@@ -1,16 +1,22 @@
 // Isolates with the prelude already run, kept ready so that a cold start is only the tenant module's load.
 // Spares are kept per memory limit (fixed when an isolate is created): always for the default size, and for
-// other sizes while they are in use.
+// other sizes while they are in use. Making one costs the worker's thread about a millisecond (`new Isolate`
+// is synchronous), so spares are made one at a time, between requests, never on a cold start's path.
+
+/** Spares kept per memory size unless configured (SKIFF_SPARE_ISOLATES): a burst of cold starts this deep. */
+export const DEFAULT_SPARES_PER_SIZE = 4;
 
 export interface Spare {
   readonly memoryMb: number;
   prepare(): Promise<void>;
+  /** Optional work after `prepare` that takes cost off the first request (compiling the common Web APIs). */
+  warm?(): Promise<void>;
   dispose(): void;
 }
 
 export interface SpareIsolatesOptions<T extends Spare> {
-  /** Spares kept per memory size. 0 disables the pool. */
-  perSize: number;
+  /** Spares kept per memory size. 0 disables the pool. Default {@link DEFAULT_SPARES_PER_SIZE}. */
+  perSize?: number;
   /** The size always kept warm. */
   defaultMemoryMb: number;
   /** A size not asked for within this time loses its spares. */
@@ -23,39 +29,36 @@ export interface SpareIsolatesOptions<T extends Spare> {
 
 export class SpareIsolates<T extends Spare> {
   readonly #options: SpareIsolatesOptions<T>;
+  readonly #perSize: number;
   readonly #ready = new Map<number, T[]>();
-  readonly #filling = new Map<number, number>();
+  /** Sizes being topped up now (one spare at a time each). */
+  readonly #filling = new Set<number>();
   readonly #lastAsked = new Map<number, number>();
   #closed = false;
 
   constructor(options: SpareIsolatesOptions<T>) {
     this.#options = options;
+    this.#perSize = options.perSize ?? DEFAULT_SPARES_PER_SIZE;
     this.refill(options.defaultMemoryMb);
   }
 
-  /** A prepared isolate of that size, if one is ready; a refill starts either way. */
+  /**
+   * A prepared isolate of that size, if one is ready. Nothing is made here: call `refill` once the cold start
+   * that took it is over (a size asked for and missing is remembered, so its refill makes spares of it too).
+   */
   take(memoryMb: number): T | undefined {
     this.#lastAsked.set(memoryMb, this.#options.now());
-    const spare = this.#ready.get(memoryMb)?.pop();
-    this.refill(memoryMb);
-    return spare;
+    return this.#ready.get(memoryMb)?.pop();
   }
 
-  /** Starts preparing spares of a size up to the target, in the background. */
+  /**
+   * Tops the spares of a size up to the target in the background, one at a time, letting the worker's event
+   * loop serve what arrives between two (each `new Isolate` holds the thread for about a millisecond).
+   */
   refill(memoryMb: number): void {
-    if (this.#closed) return;
-    const have = (this.#ready.get(memoryMb)?.length ?? 0) + (this.#filling.get(memoryMb) ?? 0);
-    for (let i = have; i < this.#options.perSize; i++) {
-      this.#filling.set(memoryMb, (this.#filling.get(memoryMb) ?? 0) + 1);
-      const spare = this.#options.create(memoryMb);
-      spare.prepare().then(
-        () => this.#settle(memoryMb, spare, true),
-        (error) => {
-          this.#settle(memoryMb, spare, false);
-          this.#options.onError?.(error);
-        },
-      );
-    }
+    if (this.#closed || this.#filling.has(memoryMb) || this.#have(memoryMb) >= this.#perSize) return;
+    this.#filling.add(memoryMb);
+    void this.#fill(memoryMb).finally(() => this.#filling.delete(memoryMb));
   }
 
   /** Drops the spares of sizes nobody asked for lately (never the default size). */
@@ -82,14 +85,32 @@ export class SpareIsolates<T extends Spare> {
     this.#ready.clear();
   }
 
-  #settle(memoryMb: number, spare: T, prepared: boolean): void {
-    this.#filling.set(memoryMb, (this.#filling.get(memoryMb) ?? 1) - 1);
-    if (!prepared || this.#closed) {
-      spare.dispose();
-      return;
+  #have(memoryMb: number): number {
+    return this.#ready.get(memoryMb)?.length ?? 0;
+  }
+
+  async #fill(memoryMb: number): Promise<void> {
+    while (!this.#closed && this.#have(memoryMb) < this.#perSize) {
+      // Whatever arrived meanwhile (an invocation) goes first.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.#closed) return;
+      const spare = this.#options.create(memoryMb);
+      try {
+        await spare.prepare();
+        await spare.warm?.();
+      } catch (error) {
+        spare.dispose();
+        this.#options.onError?.(error);
+        // A spare that can not be prepared now will not be the next moment either: stop until asked again.
+        return;
+      }
+      if (this.#closed) {
+        spare.dispose();
+        return;
+      }
+      const list = this.#ready.get(memoryMb);
+      if (list === undefined) this.#ready.set(memoryMb, [spare]);
+      else list.push(spare);
     }
-    const list = this.#ready.get(memoryMb);
-    if (list === undefined) this.#ready.set(memoryMb, [spare]);
-    else list.push(spare);
   }
 }

@@ -26,8 +26,21 @@ export interface CronServiceOptions {
   /** Wake the dispatcher after a retry was enqueued. */
   notifyQueue: () => void;
   onInvocation?: (record: InvocationRecord) => void;
+  /** A scheduled tick (not one fired by hand, nor a retry) starts its invocation: cron lag for metrics. */
+  onCronStarted?: (run: CronStart) => void;
   onError?: (error: unknown) => void;
   random?: () => number;
+}
+
+/** A cron tick as it starts: how late it is is `startedAt - scheduledTime`. */
+export interface CronStart {
+  tenant: string;
+  functionName: string;
+  cron: string;
+  /** Epoch ms the tick was due. */
+  scheduledTime: number;
+  /** Epoch ms its invocation started. */
+  startedAt: number;
 }
 
 /** A trigger as the API lists it. */
@@ -255,15 +268,24 @@ export class CronService {
     active.running++;
     const invocationId = newId();
     const startedAt = clock.now();
+    if (!manual) {
+      const { tenant, functionName } = version;
+      this.#o.onCronStarted?.({ tenant, functionName, cron: trigger.cron, scheduledTime, startedAt });
+    }
     try {
-      await runs.start(runId, invocationId, startedAt);
-      let result: InvocationResult;
-      try {
-        result = await this.#o.runtime.invoke(
+      // The invocation is on its way before its start is written: every tick due this moment waits for the
+      // ones fired before it, so each keeps its own share of that wait short.
+      const invocation = settled(
+        this.#o.runtime.invoke(
           version,
           { kind: "scheduled", cron: trigger.cron, scheduledTime },
           { invocationId },
-        );
+        ),
+      );
+      await runs.start(runId, invocationId, startedAt);
+      let result: InvocationResult;
+      try {
+        result = await invocation.then(unwrap);
       } catch (error) {
         // A platform refusal (concurrency, shutdown): the run failed without the handler running.
         const outcome = isSkiffError(error) ? error.code : "crashed";
@@ -323,4 +345,19 @@ export class CronService {
     );
     this.#o.notifyQueue();
   }
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** Holds a promise's outcome without letting a rejection go unhandled while other work is awaited. */
+function settled<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+}
+
+function unwrap<T>(outcome: Settled<T>): T {
+  if (outcome.ok) return outcome.value;
+  throw outcome.error;
 }

@@ -1,3 +1,4 @@
+import type { SqliteStorage } from "@skiff/storage";
 import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../clock.js";
 import { ScriptedRuntime } from "../testing/fake-runtime.js";
@@ -159,6 +160,87 @@ describe("EventDispatcher", () => {
     await d.stop();
     expect(runtime.calls).toHaveLength(6);
     expect(runtime.maxRunning).toBe(2);
+  });
+
+  it("leases no more of a function than its free concurrency, leaving the rest due and untouched", async () => {
+    fx = await fixture({ concurrency: 2 });
+    const f = fx;
+    const clock = new ManualClock(0);
+    const runtime = new ScriptedRuntime();
+    const gates: Array<() => void> = [];
+    runtime.answer = () => new Promise((resolve) => gates.push(() => resolve({})));
+    await enqueue(f, clock, 6);
+    const db = (f.storage as SqliteStorage).db;
+    const rows = () =>
+      db
+        .prepare<[], { lease_owner: string | null; attempts: number; available_at: number }>(
+          "SELECT lease_owner, attempts, available_at FROM events ORDER BY created_at, rowid",
+        )
+        .all();
+    const d = dispatcher(f, runtime, clock);
+    d.start();
+    await clock.advance(10);
+    // Also after a wake-up by a new event and a few polls: no event was leased only to be put back.
+    d.notify("t", "fn");
+    await clock.advance(1_000);
+    expect(runtime.calls).toHaveLength(2);
+    expect(rows().filter((r) => r.lease_owner === "a")).toHaveLength(2);
+    expect(rows().filter((r) => r.lease_owner === null)).toEqual(
+      Array.from({ length: 4 }, () => ({ lease_owner: null, attempts: 0, available_at: 0 })),
+    );
+    for (const open of gates.splice(0)) open();
+    for (let i = 0; i < 20 && runtime.calls.length < 6; i++) {
+      await clock.advance(10);
+      for (const open of gates.splice(0)) open();
+    }
+    await d.stop();
+    expect(runtime.calls.map((c) => payloadOf(c.event))).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(runtime.maxRunning).toBe(2);
+    expect(await f.storage.events.depth("t", "fn")).toMatchObject({ count: 0 });
+  });
+
+  it("does not let a function at its concurrency hold back another function's events", async () => {
+    fx = await fixture({ concurrency: 1 });
+    const f = fx;
+    const { version } = await f.storage.functions.deploy("t", "other", {
+      code: new TextEncoder().encode("export default {}"),
+      config: f.version.config,
+    });
+    const other = { ...f.version, id: version.id, functionName: "other", number: version.number };
+    const clock = new ManualClock(0);
+    const runtime = new ScriptedRuntime();
+    // "fn" never finishes; "other" answers at once.
+    runtime.answer = (event) =>
+      (event as { payload: { to?: string } }).payload.to === "other" ? {} : new Promise(() => {});
+    await enqueue(f, clock, 100);
+    for (let i = 0; i < 3; i++) {
+      await f.storage.events.enqueue(
+        {
+          tenant: "t",
+          functionName: "other",
+          kind: "invoke",
+          payload: { kind: "invoke", payload: { to: "other" } },
+        },
+        clock.now(),
+      );
+    }
+    const d = new EventDispatcher({
+      queue: f.storage.events,
+      runtime,
+      resolve: (_, name) => (name === "fn" ? f.version : name === "other" ? other : undefined),
+      clock,
+      owner: "a",
+      leaseMs: 10_000,
+      pollMs: 100,
+      maxInFlight: 4,
+      random: () => 0.5,
+    });
+    d.start();
+    for (let i = 0; i < 20 && runtime.calls.length < 4; i++) await clock.advance(10);
+    await d.stop(10);
+    expect(runtime.calls.filter((c) => c.version.functionName === "other")).toHaveLength(3);
+    expect(runtime.calls.filter((c) => c.version.functionName === "fn")).toHaveLength(1);
+    expect(await f.storage.events.depth("t", "other")).toMatchObject({ count: 0 });
   });
 
   it("releases its leases on stop so another process delivers at once", async () => {

@@ -1,6 +1,8 @@
 // Delivers async events (DESIGN §6): leases due events, invokes their function, deletes them on success;
 // retries failures with backoff and jitter up to the function's `async.maxAttempts` and `maxEventAgeSeconds`,
 // then moves them to the dead letters. Leases expire, so a crashed process's events are delivered again.
+// A lease takes no more events of a function than this process can run now (its free concurrency): the rest
+// stay in the queue, due, and are leased as deliveries finish, with no write to put them back.
 import {
   type InvocationEvent,
   type InvocationRecord,
@@ -11,7 +13,7 @@ import {
   toInvocationRecord,
 } from "@skiff/core";
 import type { Runtime, VersionSpec } from "@skiff/runtime";
-import type { EventKind, EventQueue, LeasedEvent } from "@skiff/storage";
+import type { EventKind, EventQueue, LeaseCandidate, LeasedEvent } from "@skiff/storage";
 import type { Clock, TimerHandle } from "../clock.js";
 import { backoffMs } from "./backoff.js";
 import { decodeEvent } from "./event-payload.js";
@@ -59,15 +61,32 @@ const TRIGGERS: Record<EventKind, TriggerKind> = {
 const TRANSIENT = new Set(["TOO_MANY_REQUESTS", "SHUTTING_DOWN", "RUNTIME_CRASHED"]);
 /** Wait before trying again after a platform refusal (the runtime at its limit, shutting down). */
 const DEFER_MS = 1000;
-/** Wait before trying again when this process already runs the function at its concurrency limit. */
-const BUSY_DEFER_MS = 100;
+/** How many events of functions without room a lease looks past before it stops (it goes on at the next tick). */
+const MAX_REFUSED = 16;
 /** How often a filling batch of storage notifications is looked at again. */
 const BATCH_POLL_MS = 100;
+
+/**
+ * One function's share of this process: the events it holds leased and the deliveries running. `held` never
+ * passes `capacity` (what its concurrency lets run), so a lease leaves the rest of its backlog in the queue.
+ */
+interface FunctionShare {
+  tenant: string;
+  functionName: string;
+  held: number;
+  /** Notifications per delivery, as last leased (a storage batch runs many events in one invocation). */
+  batchSize: number;
+  running: number;
+  /** Deliveries waiting for a running one to finish (a redeploy lowered the concurrency, or batches). */
+  waiting: Array<() => void>;
+}
 
 export class EventDispatcher {
   readonly #o: Required<Omit<DispatcherOptions, "hooks" | "onInvocation" | "onError">> & DispatcherOptions;
   readonly #inFlight = new Set<Promise<void>>();
-  readonly #perFunction = new Map<string, number>();
+  readonly #shares = new Map<string, FunctionShare>();
+  /** Events leased and not yet settled, over every function: at most `maxInFlight`. */
+  #held = 0;
   #timer: TimerHandle | undefined;
   #ticking = false;
   #again = false;
@@ -82,9 +101,16 @@ export class EventDispatcher {
     this.notify();
   }
 
-  /** Something was enqueued: look at the queue now rather than at the next poll. */
-  notify(): void {
+  /**
+   * Something was enqueued: look at the queue now rather than at the next poll. Naming the function lets a
+   * busy one skip the look: its next finished delivery looks anyway.
+   */
+  notify(tenant?: string, functionName?: string): void {
     if (this.#stopped) return;
+    if (tenant !== undefined && functionName !== undefined) {
+      const share = this.#shares.get(shareKey(tenant, functionName));
+      if (share !== undefined && this.#isFull(share)) return;
+    }
     this.#schedule(0);
   }
 
@@ -123,22 +149,22 @@ export class EventDispatcher {
     }
     this.#ticking = true;
     try {
-      const room = this.#o.maxInFlight - this.#inFlight.size;
-      let leased: LeasedEvent[] = [];
-      if (room > 0) {
-        const now = this.#o.clock.now();
-        leased = await this.#o.queue.lease(now, room, this.#o.owner, this.#o.leaseMs);
-        for (const batch of await this.#batches(leased, now)) this.#track(this.#deliver(batch));
-      }
-      if (this.#stopped) return;
-      if (this.#again || (room > 0 && leased.length === room)) {
-        this.#schedule(0);
-      } else if (room > 0) {
-        const now = this.#o.clock.now();
-        const due = await this.#o.queue.nextDue(now);
-        this.#schedule(due === undefined ? this.#o.pollMs : Math.min(Math.max(0, due - now), this.#o.pollMs));
-      }
+      const room = this.#o.maxInFlight - this.#held;
       // With no room, the next finished delivery schedules a tick.
+      if (room <= 0) return;
+      const now = this.#o.clock.now();
+      const { leased, refused } = await this.#lease(now, room);
+      for (const batch of await this.#batches(leased, now)) this.#track(this.#deliver(batch));
+      if (this.#stopped) return;
+      if (this.#again || refused >= MAX_REFUSED) {
+        this.#schedule(0);
+      } else if (leased.length < room) {
+        // Everything due now was leased, or belongs to a function without room (its finished deliveries look
+        // again): sleep until something else becomes due.
+        const due = await this.#o.queue.nextDue(now, true);
+        const wait = due === undefined ? this.#o.pollMs : Math.max(0, due - this.#o.clock.now());
+        this.#schedule(Math.min(wait, this.#o.pollMs));
+      }
     } catch (error) {
       this.#o.onError?.(error);
       if (!this.#stopped) this.#schedule(this.#o.pollMs);
@@ -146,6 +172,87 @@ export class EventDispatcher {
       this.#again = false;
       this.#ticking = false;
     }
+  }
+
+  /** Leases due events, no more of each function than it has room for; counts what it passed over. */
+  async #lease(now: number, room: number): Promise<{ leased: LeasedEvent[]; refused: number }> {
+    const taken = new Map<string, number>();
+    let refused = 0;
+    const skip = [...this.#shares.values()].filter((share) => this.#isFull(share));
+    const leased = await this.#o.queue.lease(now, room, this.#o.owner, this.#o.leaseMs, {
+      skip,
+      maxRefused: MAX_REFUSED,
+      admit: (candidate) => {
+        const key = shareKey(candidate.tenant, candidate.functionName);
+        const have = (this.#shares.get(key)?.held ?? 0) + (taken.get(key) ?? 0);
+        if (have >= this.#capacityFor(candidate)) {
+          refused++;
+          return false;
+        }
+        taken.set(key, (taken.get(key) ?? 0) + 1);
+        return true;
+      },
+    });
+    for (const event of leased) {
+      const share = this.#share(event.tenant, event.functionName);
+      share.held++;
+      if (event.kind === "storage") share.batchSize = batchSettings(event).size;
+      this.#held++;
+    }
+    return { leased, refused };
+  }
+
+  /** How many events of the candidate's function this process may hold: one per concurrency slot (a batch each). */
+  #capacityFor(candidate: LeaseCandidate): number {
+    const version = this.#o.resolve(candidate.tenant, candidate.functionName);
+    // Gone: its events are only dead-lettered, which takes no slot.
+    if (version === undefined) return Number.POSITIVE_INFINITY;
+    const perDelivery = candidate.kind === "storage" ? batchSettings(candidate).size : 1;
+    return version.config.concurrency * perDelivery;
+  }
+
+  #isFull(share: FunctionShare): boolean {
+    const version = this.#o.resolve(share.tenant, share.functionName);
+    return version !== undefined && share.held >= version.config.concurrency * share.batchSize;
+  }
+
+  #share(tenant: string, functionName: string): FunctionShare {
+    const key = shareKey(tenant, functionName);
+    let share = this.#shares.get(key);
+    if (share === undefined) {
+      share = { tenant, functionName, held: 0, batchSize: 1, running: 0, waiting: [] };
+      this.#shares.set(key, share);
+    }
+    return share;
+  }
+
+  /** Events given back or settled: they no longer count against their function's room. */
+  #unhold(share: FunctionShare, events: number): void {
+    share.held -= events;
+    this.#held -= events;
+    this.#forgetIfIdle(share);
+  }
+
+  #forgetIfIdle(share: FunctionShare): void {
+    if (share.held <= 0 && share.running === 0 && share.waiting.length === 0) {
+      this.#shares.delete(shareKey(share.tenant, share.functionName));
+    }
+  }
+
+  /** Waits for one of the function's concurrency slots. */
+  async #acquireSlot(share: FunctionShare, concurrency: number): Promise<void> {
+    if (share.running < concurrency) {
+      share.running++;
+      return;
+    }
+    await new Promise<void>((resolve) => share.waiting.push(resolve));
+  }
+
+  /** Hands the slot to the next waiting delivery, or frees it. */
+  #releaseSlot(share: FunctionShare): void {
+    const next = share.waiting.shift();
+    if (next !== undefined) next();
+    else share.running--;
   }
 
   #track(delivery: Promise<void>): void {
@@ -185,6 +292,7 @@ export class EventDispatcher {
         // On a shared grid, so every waiting notification of the function comes back at the same moment.
         const again = Math.min(oldest + maxWaitMs, (Math.floor(now / BATCH_POLL_MS) + 1) * BATCH_POLL_MS);
         for (const event of group) await this.#o.queue.defer(event.id, this.#o.owner, again);
+        this.#unhold(this.#share(group[0]?.tenant ?? "", group[0]?.functionName ?? ""), group.length);
         continue;
       }
       for (let i = 0; i < group.length; i += size) single.push(group.slice(i, i + size));
@@ -193,6 +301,16 @@ export class EventDispatcher {
   }
 
   async #deliver(events: LeasedEvent[]): Promise<void> {
+    const first = events[0] as LeasedEvent;
+    const share = this.#share(first.tenant, first.functionName);
+    try {
+      await this.#deliverHeld(events, share);
+    } finally {
+      this.#unhold(share, events.length);
+    }
+  }
+
+  async #deliverHeld(events: LeasedEvent[], share: FunctionShare): Promise<void> {
     const { queue, owner, clock } = this.#o;
     const first = events[0] as LeasedEvent;
     const version = this.#o.resolve(first.tenant, first.functionName);
@@ -208,16 +326,8 @@ export class EventDispatcher {
       }
       return;
     }
-    const key = `${first.tenant}/${first.functionName}`;
-    const running = this.#perFunction.get(key) ?? 0;
-    if (running >= version.config.concurrency) {
-      for (const event of events)
-        await queue.defer(event.id, owner, clock.now() + this.#jitter(BUSY_DEFER_MS));
-      return;
-    }
-    this.#perFunction.set(key, running + 1);
-    // A delivery may outlast the lease (a 15-minute function); keep the leases alive while it runs, so only a
-    // process that died lets another one deliver the events again.
+    // A delivery may outlast the lease (a 15-minute function, or a wait for a slot); keep the leases alive
+    // meanwhile, so only a process that died lets another one deliver the events again.
     let renewal: TimerHandle | undefined;
     const renew = () => {
       renewal = clock.setTimer(() => {
@@ -231,12 +341,15 @@ export class EventDispatcher {
     };
     renew();
     try {
-      await this.#invoke(events, version);
+      await this.#acquireSlot(share, version.config.concurrency);
+      try {
+        // Stopped while waiting for the slot: `stop` releases the leases for another process.
+        if (!this.#stopped) await this.#invoke(events, version);
+      } finally {
+        this.#releaseSlot(share);
+      }
     } finally {
       renewal?.cancel();
-      const left = (this.#perFunction.get(key) ?? 1) - 1;
-      if (left === 0) this.#perFunction.delete(key);
-      else this.#perFunction.set(key, left);
     }
   }
 
@@ -331,7 +444,11 @@ interface NotificationPayload {
   batch?: { size?: number; maxWaitMs?: number };
 }
 
-function batchSettings(event: LeasedEvent): { size: number; maxWaitMs: number } {
+function shareKey(tenant: string, functionName: string): string {
+  return `${tenant}/${functionName}`;
+}
+
+function batchSettings(event: Pick<LeasedEvent, "payload">): { size: number; maxWaitMs: number } {
   const batch = (event.payload as NotificationPayload).batch;
   return { size: Math.max(1, batch?.size ?? 10), maxWaitMs: Math.max(0, batch?.maxWaitMs ?? 0) };
 }

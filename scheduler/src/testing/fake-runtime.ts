@@ -42,5 +42,13 @@ export class ScriptedRuntime implements Runtime {
 
   evict(): void {}
 
+  quarantined(): [] {
+    return [];
+  }
+
+  quarantine(): void {}
+
+  liftQuarantine(): void {}
+
   async close(): Promise<void> {}
 }

@@ -6,6 +6,10 @@ import { scheduler } from "./004-scheduler.js";
 import { buckets } from "./005-buckets.js";
 import { deliveredKeys } from "./006-delivered-keys.js";
 import { webhooks } from "./007-webhooks.js";
+import { tenancy } from "./008-tenancy.js";
+import { queuesTopics } from "./009-queues-topics.js";
+import { invocationObservability } from "./010-invocation-observability.js";
+import { functionUsage } from "./011-function-usage.js";
 
 export const MIGRATIONS = [
   initial,
@@ -15,4 +19,8 @@ export const MIGRATIONS = [
   buckets,
   deliveredKeys,
   webhooks,
+  tenancy,
+  queuesTopics,
+  invocationObservability,
+  functionUsage,
 ] as const;

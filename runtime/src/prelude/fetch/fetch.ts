@@ -10,7 +10,7 @@ import { Request, type RequestInit } from "./request.js";
 import { createResponse, isNullBodyStatus, type Response } from "./response.js";
 
 /** Checks the host's answer, which arrives as a copy with no guaranteed shape. */
-function toPlainResponse(value: unknown): PlainFetchResponse {
+export function toPlainResponse(value: unknown): PlainFetchResponse {
   const answer = (typeof value === "object" && value !== null ? value : {}) as Partial<PlainFetchResponse>;
   const { status, headers, body } = answer;
   if (
@@ -34,7 +34,7 @@ function toPlainResponse(value: unknown): PlainFetchResponse {
 }
 
 /** Settles with `promise`, or rejects with the signal's reason as soon as it aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | null): Promise<T> {
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | null): Promise<T> {
   if (signal === null) return promise;
   signal.throwIfAborted();
   return new Promise<T>((resolve, reject) => {
@@ -70,13 +70,18 @@ export async function fetch(input: string | URL | Request, init?: RequestInit): 
     redirect: request.redirect,
   };
   const answer = toPlainResponse(await untilAborted(callHost("fetch", plain), signal));
+  return responseOf(answer, request.method);
+}
+
+/** The immutable Response tenant code gets for a checked host answer (fetch, service bindings). */
+export function responseOf(answer: PlainFetchResponse, method: string): Response {
   const headers = new Headers();
   for (const pair of answer.headers) {
     if (Array.isArray(pair) && typeof pair[0] === "string" && typeof pair[1] === "string") {
       headers.append(pair[0], pair[1]);
     }
   }
-  const noBody = isNullBodyStatus(answer.status) || request.method === "HEAD";
+  const noBody = isNullBodyStatus(answer.status) || method === "HEAD";
   return createResponse({
     body: { bytes: noBody ? null : answer.body, stream: null, contentType: null },
     status: answer.status,

@@ -1,5 +1,6 @@
 // The Fetch standard's Headers: validated names and values, case-insensitive lookup, and iteration in the
 // standard's "sort and combine" order (Set-Cookie values kept apart).
+import { ArrayPrototypeSort, append } from "../intrinsics.js";
 
 export type HeadersInit = Headers | Iterable<Iterable<string>> | Record<string, string>;
 export type HeadersGuard = "none" | "immutable";
@@ -28,6 +29,11 @@ function normalizeValue(value: unknown): string {
 export let setHeadersGuard: (headers: Headers, guard: HeadersGuard) => void;
 /** The header list in insertion order, names lowercased: what crosses to the host. */
 export let headerList: (headers: Headers) => Array<[string, string]>;
+/**
+ * The sorted and combined list that iteration gives (`set-cookie` values apart), built with built-ins taken
+ * before tenant code ran: the prelude hands a handler's response headers to the host with it.
+ */
+export let combinedHeaderList: (headers: Headers) => Array<[string, string]>;
 
 export class Headers {
   /** The header list: lowercase name and value, in insertion order. */
@@ -71,6 +77,25 @@ export class Headers {
       headers.#guard = guard;
     };
     headerList = (headers) => headers.#list.map(([name, value]) => [name, value]);
+    combinedHeaderList = (headers) => {
+      const list = headers.#list;
+      const pairs: Array<[string, string]> = [];
+      for (let i = 0; i < list.length; i++) {
+        const pair = list[i] as [string, string];
+        append(pairs, [pair[0], pair[1]]);
+      }
+      // Stable: the values of one name keep their order.
+      ArrayPrototypeSort(pairs, (a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      const combined: Array<[string, string]> = [];
+      for (let i = 0; i < pairs.length; i++) {
+        const pair = pairs[i] as [string, string];
+        const last = combined[combined.length - 1];
+        if (last !== undefined && last[0] === pair[0] && pair[0] !== "set-cookie")
+          last[1] = `${last[1]}, ${pair[1]}`;
+        else append(combined, pair);
+      }
+      return combined;
+    };
   }
 
   #checkMutable(): void {

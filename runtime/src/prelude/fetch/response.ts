@@ -29,6 +29,13 @@ const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /** Builds a Response without the checks a tenant's `new Response()` goes through (fetch results, errors). */
 export let createResponse: (init: InternalInit) => Response;
+/**
+ * Status, status text and headers of a real Response (undefined for anything else), read from its private
+ * fields: neither `instanceof` nor the prototype's getters, both of which tenant code can redefine.
+ */
+export let responseHead: (
+  value: unknown,
+) => { status: number; statusText: string; headers: Headers } | undefined;
 let internal: InternalInit | null = null;
 
 export function isNullBodyStatus(status: number): boolean {
@@ -96,6 +103,10 @@ export class Response extends Body {
         internal = null;
       }
     };
+    responseHead = (value) =>
+      typeof value === "object" && value !== null && #status in value
+        ? { status: value.#status, statusText: value.#statusText, headers: value.#headers }
+        : undefined;
   }
 
   get status(): number {

@@ -18,19 +18,38 @@ export function scheduledLambdaEvent(
   };
 }
 
+/** SQS's `messageAttributes`: `{name: {dataType, stringValue, stringListValues, binaryListValues}}`. */
+function sqsMessageAttributes(attributes: Record<string, unknown> | undefined): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(attributes ?? {})) {
+    result[name] = {
+      dataType: typeof value === "number" ? "Number" : Array.isArray(value) ? "String.Array" : "String",
+      stringValue:
+        typeof value === "string" ? value : Array.isArray(value) ? JSON.stringify(value) : String(value),
+      stringListValues: [],
+      binaryListValues: [],
+    };
+  }
+  return result;
+}
+
 export function queueLambdaEvent(event: PlainQueueEvent, meta: InvocationMeta): unknown {
   if (event.lambdaEvent !== undefined) return event.lambdaEvent;
   return {
     Records: event.messages.map((message) => ({
       messageId: message.id,
       receiptHandle: message.id,
+      // Text and bytes (base64) bodies are strings already; JSON bodies travel as their JSON text.
       body: typeof message.body === "string" ? message.body : JSON.stringify(message.body),
       attributes: {
         ApproximateReceiveCount: String(message.attempts),
         SentTimestamp: String(message.timestamp),
         ApproximateFirstReceiveTimestamp: String(message.timestamp),
+        ...(message.groupId === undefined ? {} : { MessageGroupId: message.groupId }),
+        ...(message.deduplicationId === undefined ? {} : { MessageDeduplicationId: message.deduplicationId }),
+        ...(message.sequenceNumber === undefined ? {} : { SequenceNumber: message.sequenceNumber }),
       },
-      messageAttributes: {},
+      messageAttributes: sqsMessageAttributes(message.attributes),
       eventSource: "aws:sqs",
       eventSourceARN: `arn:skiff:sqs:local:${meta.tenant}:${event.queue}`,
       awsRegion: "local",

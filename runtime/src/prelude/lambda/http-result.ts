@@ -2,6 +2,7 @@
 // an object with `statusCode` describes the response; any other value is sent as JSON with status 200.
 import base64 from "base-64";
 import { Response } from "../fetch/response.js";
+import { isError, JSONStringify, StringCtor, TypeErrorCtor } from "../intrinsics.js";
 
 function isResponseObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) && "statusCode" in value;
@@ -13,12 +14,17 @@ function binaryStringToBytes(text: string): Uint8Array {
   return bytes;
 }
 
-/** Serialises to JSON or throws a TypeError that says why (cycles, BigInt). */
+/**
+ * Serialises to JSON or throws a TypeError that says why (cycles, BigInt), with the JSON.stringify taken before
+ * tenant code ran (it may have replaced the global's).
+ */
 export function toJsonText(value: unknown, what: string): string {
   try {
-    return JSON.stringify(value) ?? "null";
+    return JSONStringify(value) ?? "null";
   } catch (error) {
-    throw new TypeError(`${what} cannot be serialized to JSON: ${(error as Error).message}`);
+    throw new TypeErrorCtor(
+      `${what} cannot be serialized to JSON: ${isError(error) ? StringCtor(error.message) : StringCtor(error)}`,
+    );
   }
 }
 

@@ -1,6 +1,6 @@
 // Workers' MessageBatch: what `queue(batch, env, ctx)` receives. Explicit ack/retry per message; messages
 // neither acked nor retried are acknowledged when the handler succeeds and retried when it throws.
-import type { PlainQueueEvent } from "../invocation-events.js";
+import type { PlainQueueEvent, PlainQueueMessage } from "../invocation-events.js";
 
 interface Decision {
   retry: boolean;
@@ -16,6 +16,15 @@ function delayOf(options: unknown): number | undefined {
   return Math.floor(delay);
 }
 
+/** A bytes message's body as Workers gives it: an ArrayBuffer (it travels as base64 text). */
+function bodyOf(message: PlainQueueMessage): unknown {
+  if (message.contentType !== "bytes" || typeof message.body !== "string") return message.body;
+  const binary = atob(message.body);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes.buffer;
+}
+
 export function messageBatch(event: PlainQueueEvent) {
   const decisions = new Map<string, Decision>();
   const decide = (id: string, decision: Decision) => {
@@ -25,8 +34,9 @@ export function messageBatch(event: PlainQueueEvent) {
     Object.freeze({
       id: message.id,
       timestamp: new Date(message.timestamp),
-      body: message.body,
+      body: bodyOf(message),
       attempts: message.attempts,
+      ...(message.attributes === undefined ? {} : { attributes: message.attributes }),
       ack: () => decide(message.id, { retry: false }),
       retry: (options?: unknown) => {
         const delaySeconds = delayOf(options);

@@ -318,6 +318,23 @@ describe("createEgressFetch: allowed destinations", () => {
     expect(response.headers.map(([name]) => name)).not.toContain("content-length");
   });
 
+  it("reports the bytes sent and received on the wire to onTraffic (a gzip body counted encoded)", async () => {
+    const zipped = gzipSync("x".repeat(10_000));
+    const server = await serve((_req, res) => {
+      res.setHeader("content-encoding", "gzip");
+      res.end(zipped);
+    });
+    const fetch = createEgressFetch({ ...basePolicy, allow: ["127.0.0.1"] }, { lookup: noDns });
+    const traffic: number[] = [];
+    const body = new TextEncoder().encode("seventeen bytes!!");
+    const response = await fetch(
+      get(`${server.origin}/`, { method: "POST", body }),
+      context({ onTraffic: (bytes) => traffic.push(bytes) }),
+    );
+    expect(response.body.byteLength).toBe(10_000);
+    expect(traffic).toEqual([17, zipped.byteLength]);
+  });
+
   it("fails with a network error, not a hang, when nothing listens on an allowed port", async () => {
     const server = await serve();
     const port = server.port;

@@ -29,6 +29,11 @@ export interface EgressFetchContext {
   budget: SubrequestBudget;
   /** When the invocation must be over, in ms on the clock of `options.now` (Date.now by default). */
   deadline?: number;
+  /**
+   * Told the body bytes of each hop as they cross the wire: the request body once it was sent, the response
+   * body once read (before decoding). What usage metering counts as the invocation's egress.
+   */
+  onTraffic?: (bytes: number) => void;
 }
 
 export interface EgressFetchOptions {
@@ -184,6 +189,7 @@ export function createEgressFetch(policy: EgressPolicy, options: EgressFetchOpti
   async function readBody(
     request: PlainFetchRequest,
     exchange: Exchange,
+    onTraffic: ((bytes: number) => void) | undefined,
   ): Promise<{ headers: Array<[string, string]>; body: Uint8Array }> {
     if (request.method === "HEAD" || exchange.status === 204 || exchange.status === 304) {
       return { headers: exchange.headers, body: new Uint8Array(0) };
@@ -193,6 +199,7 @@ export function createEgressFetch(policy: EgressPolicy, options: EgressFetchOpti
     if (codings?.length === 0 && declared > maxResponseBytes) throw tooLarge(maxResponseBytes);
     try {
       const raw = await readBounded(exchange.body, maxResponseBytes);
+      onTraffic?.(raw.byteLength);
       if (codings === undefined || codings.length === 0) return { headers: exchange.headers, body: raw };
       // The isolate gets the decoded body, so headers describing the encoded one would be false.
       return {
@@ -211,6 +218,7 @@ export function createEgressFetch(policy: EgressPolicy, options: EgressFetchOpti
     allow: readonly AllowEntry[],
     budget: SubrequestBudget,
     signal: AbortSignal,
+    onTraffic: ((bytes: number) => void) | undefined,
   ): Promise<PlainFetchResponse> {
     let request = first;
     let redirectedFrom: string | undefined;
@@ -226,6 +234,7 @@ export function createEgressFetch(policy: EgressPolicy, options: EgressFetchOpti
         const sent = await send(request, allow, hop.signal, redirectedFrom);
         client = sent.client;
         const exchange = sent.exchange;
+        if (request.body !== null) onTraffic?.(request.body.byteLength);
         if (exchange.status < 200 || exchange.status > 599) {
           throw new EgressError(
             "NETWORK_ERROR",
@@ -251,7 +260,7 @@ export function createEgressFetch(policy: EgressPolicy, options: EgressFetchOpti
           request = next;
           continue;
         }
-        const { headers, body } = await readBody(request, exchange);
+        const { headers, body } = await readBody(request, exchange, onTraffic);
         return {
           status: exchange.status,
           statusText: exchange.statusText,
@@ -294,7 +303,7 @@ export function createEgressFetch(policy: EgressPolicy, options: EgressFetchOpti
       Math.ceil(Math.min(timeoutMs, left)),
     );
     try {
-      return await follow(request, allow, context.budget, controller.signal);
+      return await follow(request, allow, context.budget, controller.signal, context.onTraffic);
     } catch (error) {
       if (controller.signal.aborted) throw controller.signal.reason;
       throw error;

@@ -1,0 +1,49 @@
+// A system under test: serves the hello world and the JSON echo on loopback until stopped.
+import { startChild } from "../child.js";
+import { distScript } from "../paths.js";
+import { waitUntilReady } from "../wait-ready.js";
+
+export type PeerName = "node-http" | "hono" | "workerd" | "skiff";
+
+export const PEER_NAMES: readonly PeerName[] = ["node-http", "hono", "workerd", "skiff"];
+
+export interface Peer {
+  name: PeerName;
+  /** How tables name it. */
+  label: string;
+  helloUrl: string;
+  echoUrl: string;
+  /** The root of the peer's process tree, whose RSS is the peer's memory. */
+  pid: number;
+  stop(): Promise<void>;
+}
+
+const PORT_LINE = /^\{"port":(\d+)\}$/m;
+
+/** Starts one of this package's Node peer servers (dist/peers/*.js) on a free port. */
+export async function startNodePeer(name: PeerName, label: string, script: string): Promise<Peer> {
+  let stdout = "";
+  let announced: (port: number) => void = () => {};
+  const port = new Promise<number>((resolve) => {
+    announced = resolve;
+  });
+  const child = startChild(process.execPath, [distScript(script)], {
+    onStdout: (chunk) => {
+      stdout += chunk;
+      const match = PORT_LINE.exec(stdout);
+      if (match?.[1] !== undefined) announced(Number(match[1]));
+    },
+  });
+  const first = await Promise.race([port, child.exited.then(() => undefined)]);
+  if (first === undefined) throw new Error(`${label} exited before listening\n${child.output()}`);
+  const origin = `http://127.0.0.1:${first}`;
+  await waitUntilReady(`${origin}/hello`, child);
+  return {
+    name,
+    label,
+    helloUrl: `${origin}/hello`,
+    echoUrl: `${origin}/echo`,
+    pid: child.pid,
+    stop: () => child.stop(),
+  };
+}

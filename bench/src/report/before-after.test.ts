@@ -1,0 +1,125 @@
+import { describe, expect, it } from "vitest";
+import type { WarmPeerResult } from "../results.js";
+import { summarize } from "../stats.js";
+import { beforeAfterMarkdown, parseRecordedRuns, recordedRun } from "./before-after.js";
+import { benchmarksMarkdown, replaceSection, sectionOf } from "./benchmarks-md.js";
+
+function peer(name: "hono" | "workerd" | "skiff", rps: number, p50: number): WarmPeerResult {
+  const run = (connections: number, body: "hello" | "echo") => ({
+    peer: name,
+    body,
+    connections,
+    requestsPerSecond: rps,
+    latencyMs: summarize([p50]),
+    non2xx: name === "skiff" && connections === 100 ? 3 : 0,
+    errors: 0,
+    timeouts: 0,
+  });
+  return { peer: name, label: name, runs: [run(1, "hello"), run(100, "hello"), run(100, "echo")] };
+}
+
+const machine = {
+  cores: 2,
+  cpuModel: "Test CPU",
+  memoryGiB: 4,
+  nodeVersion: "v20.0.0",
+  platform: "linux x64",
+  loadAverage: 3.5,
+  date: "2026-01-02T03:04:05.000Z",
+};
+
+describe("Before/after section", () => {
+  it("keeps every warm configuration of a run, with failures summed", () => {
+    const run = recordedRun(
+      { machine, warm: [peer("hono", 10_000, 0.1), { ...peer("workerd", 1, 1), error: "no binary" }] },
+      "before",
+    );
+    expect(run).toMatchObject({ label: "before", date: machine.date, loadAverage: 3.5 });
+    expect(run.warm.map((w) => [w.peer, w.body, w.connections])).toEqual([
+      ["hono", "hello", 1],
+      ["hono", "hello", 100],
+      ["hono", "echo", 100],
+    ]);
+  });
+
+  it("renders Skiff's hello figures beside the same run's peers, notes first", () => {
+    const run = recordedRun(
+      { machine, warm: [peer("hono", 10_000, 0.1), peer("workerd", 5_000, 0.2), peer("skiff", 2_500, 0.4)] },
+      "after the fix",
+    );
+    const markdown = beforeAfterMarkdown([run], "What changed.");
+    expect(markdown.indexOf("What changed.")).toBeLessThan(markdown.indexOf("| run |"));
+    expect(markdown).toContain(
+      "| after the fix (2026-01-02 03:04) | 3.5 | 1 | 2500 | 0.25 | 0.5 | 0.4 | 0.1 | 0.2 | 0.3 | 0 |",
+    );
+    expect(markdown).toContain(
+      "| after the fix (2026-01-02 03:04) | 3.5 | 100 | 2500 | 0.25 | 0.5 | 0.4 | 0.1 | 0.2 | 0.3 | 3 |",
+    );
+    expect(markdown).not.toContain("echo");
+  });
+
+  it("keeps the cold-start, async and cron figures of the scenarios that ran, in a table of their own", () => {
+    const client = (p50: number) => summarize([p50, p50 * 2]);
+    const cold = {
+      functions: 2,
+      serverSplit: "",
+      rounds: [
+        {
+          round: "after-deploy" as const,
+          clientMs: client(10),
+          serverWallMs: summarize([7]),
+          serverCpuMs: summarize([1]),
+          coldRecords: 2,
+          firstRequestsMs: [],
+        },
+      ],
+    };
+    const async = {
+      events: 10,
+      functions: 1,
+      enqueuedPerSecond: 300,
+      deliveredPerSecond: 410.5,
+      seconds: 1,
+      failedOutcomes: 0,
+    };
+    const cron = { functions: 20, idleLagMs: summarize([5, 40]), busyLagMs: summarize([]) };
+    const before = recordedRun({ machine, cold, async }, "before");
+    const after = recordedRun({ machine, cron }, "after");
+    expect(before.operations).toEqual({
+      cold: [{ round: "after-deploy", clientP50Ms: 10, clientP99Ms: 20, serverWallP50Ms: 7 }],
+      async: { deliveredPerSecond: 410.5, enqueuedPerSecond: 300 },
+    });
+    expect(recordedRun({ machine, warm: [] }, "warm only").operations).toBeUndefined();
+    const markdown = beforeAfterMarkdown([before, after], undefined, "What P2 changed.");
+    const table = markdown.slice(markdown.indexOf("### Cold start"));
+    expect(table.indexOf("What P2 changed.")).toBeLessThan(table.indexOf("| run |"));
+    expect(table).toContain("| before (2026-01-02 03:04) | 3.5 | 10 / 20 | – | – | 411 (300) | – |");
+    expect(table).toContain("| after (2026-01-02 03:04) | 3.5 | – | – | – | – | 5 / 40 (2) |");
+    expect(beforeAfterMarkdown([recordedRun({ machine }, "none")], undefined)).not.toContain(
+      "### Cold start",
+    );
+  });
+
+  it("reads back what it wrote, and treats a damaged file as no runs", () => {
+    const runs = [recordedRun({ machine, warm: [peer("skiff", 1, 1)] }, "x")];
+    expect(parseRecordedRuns(JSON.stringify(runs))).toEqual(runs);
+    expect(parseRecordedRuns("{not json")).toEqual([]);
+    expect(parseRecordedRuns(undefined)).toEqual([]);
+  });
+
+  it("survives a full rewrite of BENCHMARKS.md", () => {
+    const previous = replaceSection("# Benchmarks\n", "before-after", "## Before/after\n\nkept");
+    const report = {
+      mode: "quick" as const,
+      machine,
+      plan: { mode: "quick" } as never,
+      peers: [],
+      errors: [],
+      targets: [],
+      elapsedSeconds: 1,
+    };
+    expect(sectionOf(benchmarksMarkdown(report, previous, undefined), "before-after")).toBe(
+      "## Before/after\n\nkept",
+    );
+  });
+});

@@ -1,0 +1,74 @@
+// Warm HTTP: each peer in turn serves the hello world and the 16 KB JSON echo at each concurrency, loaded by
+// autocannon in its own process; RSS of the peer's process tree is read after its runs.
+import { runLoad } from "../load/run-load.js";
+import { echoPayload } from "../payload.js";
+import type { PeerName } from "../peers/peer.js";
+import { startPeer, verifyPeer } from "../peers/start-peer.js";
+import { processTreeMemory } from "../process-tree.js";
+import type { WarmPeerResult, WarmRun } from "../results.js";
+import { round } from "../stats.js";
+import type { ScenarioContext } from "./context.js";
+
+const MiB = 1024 * 1024;
+
+export async function runWarmHttp(
+  context: ScenarioContext,
+  peers: readonly PeerName[],
+): Promise<WarmPeerResult[]> {
+  const { plan, timeline, log } = context;
+  const payload = echoPayload();
+  const results: WarmPeerResult[] = [];
+  for (const name of peers) {
+    const runs: WarmRun[] = [];
+    let label: string = name;
+    try {
+      const peer = await timeline.step(5_000, () => startPeer(name));
+      label = peer.label;
+      try {
+        await verifyPeer(peer, payload);
+        for (const body of plan.warm.bodies) {
+          for (const connections of plan.warm.connections) {
+            const expectedMs = (plan.warm.durationSeconds + plan.warm.warmupSeconds) * 1000 + 1_000;
+            const result = await timeline.step(expectedMs, () =>
+              runLoad({
+                url: body === "hello" ? peer.helloUrl : peer.echoUrl,
+                connections,
+                durationSeconds: plan.warm.durationSeconds,
+                warmupSeconds: plan.warm.warmupSeconds,
+                ...(body === "echo"
+                  ? { method: "POST", headers: { "content-type": "application/json" }, body: payload }
+                  : {}),
+              }),
+            );
+            runs.push({
+              peer: name,
+              body,
+              connections,
+              requestsPerSecond: round(result.requestsPerSecond, 1),
+              latencyMs: result.latencyMs,
+              non2xx: result.non2xx,
+              errors: result.errors,
+              timeouts: result.timeouts,
+            });
+            log(
+              `warm ${label} ${body} c=${connections}: ${Math.round(result.requestsPerSecond)} req/s, ` +
+                `p50 ${round(result.latencyMs.p50)} ms, p99 ${round(result.latencyMs.p99)} ms` +
+                (result.non2xx + result.errors > 0
+                  ? `, ${result.non2xx} non-2xx, ${result.errors} errors`
+                  : ""),
+            );
+          }
+        }
+        const memory = await processTreeMemory(peer.pid);
+        results.push({ peer: name, label, runs, rssMiB: round(memory.totalBytes / MiB, 1) });
+      } finally {
+        await peer.stop();
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log(`warm ${label}: failed: ${message.split("\n")[0]}`);
+      results.push({ peer: name, label, runs, error: message });
+    }
+  }
+  return results;
+}
