@@ -4,20 +4,14 @@
 import type { IncomingMessage } from "node:http";
 import { SkiffError } from "@skiff/core";
 import type { Context } from "hono";
+import { readIncomingBody } from "../data-plane/incoming-body.js";
 import { parseJsonBytes, readJsonBody } from "../json-body.js";
-
-const DECIMAL = /^\s*\d+\s*$/;
-
-const tooLarge = (limit: number) =>
-  new SkiffError("PAYLOAD_TOO_LARGE", `the request body is larger than the limit of ${limit} bytes`);
 
 /** The parsed JSON body, at most `limit` bytes (PAYLOAD_TOO_LARGE past it, INVALID_JSON if empty or not JSON). */
 export async function readJsonPayload(c: Context, limit: number): Promise<unknown> {
   const incoming = unreadNodeRequest(c.env);
   if (incoming === undefined) return readJsonBody(c.req.raw, limit);
-  const declared = incoming.headers["content-length"];
-  if (declared !== undefined && DECIMAL.test(declared) && Number(declared) > limit) throw tooLarge(limit);
-  const bytes = await readIncoming(incoming, limit);
+  const bytes = await readIncomingBody(incoming, limit);
   if (bytes.byteLength === 0) {
     throw new SkiffError("INVALID_JSON", "the request body is empty: send a JSON object");
   }
@@ -30,45 +24,4 @@ function unreadNodeRequest(env: unknown): IncomingMessage | undefined {
   if (incoming === undefined || typeof incoming.on !== "function" || "rawBody" in incoming) return undefined;
   if (incoming.readableEnded || incoming.destroyed || incoming.readableFlowing !== null) return undefined;
   return incoming;
-}
-
-/**
- * Collects the body, refusing it as soon as it passes `limit`. A refused body is left unread: Node discards
- * the rest after the response, as for any handler that does not read its request.
- */
-function readIncoming(incoming: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = () => {
-      incoming.off("data", onData);
-      incoming.off("end", onEnd);
-      incoming.off("error", onError);
-      incoming.off("close", onClose);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.byteLength;
-      if (size > limit) {
-        stop();
-        incoming.pause();
-        reject(tooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      stop();
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
-    };
-    const onError = (cause: unknown) => {
-      stop();
-      reject(new SkiffError("INVALID_REQUEST", "the request body could not be read", { cause }));
-    };
-    // The client went away before the body ended.
-    const onClose = () => onError(new Error("the connection closed before the request body ended"));
-    incoming.on("data", onData);
-    incoming.once("end", onEnd);
-    incoming.once("error", onError);
-    incoming.once("close", onClose);
-  });
 }
