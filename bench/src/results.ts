@@ -44,6 +44,32 @@ export interface ColdResult {
   rounds: ColdRound[];
   /** What the invocation records expose of the server-side split. */
   serverSplit: string;
+  /** The runtime's own cold-start phases, timed in-process on real isolates (scenarios/cold-split.ts). */
+  split?: ColdSplit;
+}
+
+/** Wall ms of each phase of a cold start inside one process, over `samples` hello functions. */
+export interface ColdSplit {
+  samples: number;
+  /** A cold start on a new isolate: everything on the request path. */
+  scratch: {
+    isolateMs: Summary;
+    preludeMs: Summary;
+    compileMs: Summary;
+    handlerMs: Summary;
+    totalMs: Summary;
+  };
+  /** A cold start from a spare made ahead (as the runtime serves one): only compile and handler on the path. */
+  spare: {
+    isolateMs: Summary;
+    preludeMs: Summary;
+    warmUpMs: Summary;
+    compileMs: Summary;
+    handlerMs: Summary;
+    totalMs: Summary;
+  };
+  /** The one-off run per worker that makes the prelude's code cache carry compiled functions. */
+  preludeCacheMs: number;
 }
 
 export interface MemoryLevel {

@@ -1,5 +1,5 @@
 // The one place platform errors become HTTP responses (DESIGN §5 JSON), so every route answers alike.
-import { type ErrorBody, type ErrorCode, isSkiffError, SkiffError } from "@skiff/core";
+import { type ErrorBody, type ErrorCode, type HeaderList, isSkiffError, SkiffError } from "@skiff/core";
 import { isStorageUnavailable } from "@skiff/storage";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -18,10 +18,17 @@ const HTTP_EXCEPTION_CODES: Record<number, ErrorCode> = {
 /** Renders a `SkiffError` with its status; a 401 also names the scheme the client should use. */
 export function errorResponse(c: Context, error: SkiffError): Response {
   const body: ErrorBody = error.toBody();
-  if (error.code === "UNAUTHORIZED") c.header("WWW-Authenticate", 'Bearer realm="skiff"');
-  const retryAfter = retryAfterSeconds(error);
-  if (retryAfter !== undefined) c.header("Retry-After", String(retryAfter));
+  for (const [name, value] of errorHeaders(error)) c.header(name, value);
   return c.json(body, error.status as 400);
+}
+
+/** The headers an error answer carries besides its JSON: a 401's scheme, a quota refusal's `Retry-After`. */
+export function errorHeaders(error: SkiffError): HeaderList {
+  const headers: HeaderList = [];
+  if (error.code === "UNAUTHORIZED") headers.push(["WWW-Authenticate", 'Bearer realm="skiff"']);
+  const retryAfter = retryAfterSeconds(error);
+  if (retryAfter !== undefined) headers.push(["Retry-After", String(retryAfter)]);
+  return headers;
 }
 
 /** A quota refusal's wait (`details.retryAfterSeconds`, whole seconds), for the `Retry-After` header. */
@@ -38,35 +45,47 @@ function retryAfterSeconds(error: SkiffError): number | undefined {
  * tenant data.
  */
 export function createErrorHandler(logger: Logger): ErrorHandler {
-  return (error, c) => {
-    if (isStorageUnavailable(error)) {
-      logger.error(
-        { err: error, requestId: c.get("requestId"), method: c.req.method, path: c.req.path },
-        "metadata store unavailable",
-      );
-      return errorResponse(
-        c,
-        new SkiffError(
-          "METADATA_UNAVAILABLE",
-          "the metadata store is unavailable (disk full or storage failure); deployed functions keep serving, try this again later",
-        ),
-      );
-    }
-    if (isSkiffError(error)) {
-      if (!error.isUserError)
-        logger.warn({ err: error, requestId: c.get("requestId"), code: error.code }, "platform error");
-      return errorResponse(c, error);
-    }
-    if (error instanceof HTTPException) {
-      const code = HTTP_EXCEPTION_CODES[error.status];
-      if (code !== undefined) return errorResponse(c, new SkiffError(code, error.message || code));
-    }
-    logger.error(
-      { err: error, requestId: c.get("requestId"), method: c.req.method, path: c.req.path },
-      "unhandled error",
+  return (error, c) =>
+    errorResponse(
+      c,
+      clientError(error, logger, () => ({
+        requestId: c.get("requestId"),
+        method: c.req.method,
+        path: c.req.path,
+      })),
     );
-    return errorResponse(c, new SkiffError("INTERNAL_ERROR", "internal error"));
-  };
+}
+
+/** Where an error happened, for its log line. */
+export interface ErrorScene {
+  requestId: string | undefined;
+  method: string;
+  path: string;
+}
+
+/**
+ * The `SkiffError` a client is answered with for `error` (see `createErrorHandler`), logging what the operator
+ * must see. Shared by Hono's error handler and the Node data plane, so both answer and log alike.
+ */
+export function clientError(error: unknown, logger: Logger, scene: () => ErrorScene): SkiffError {
+  if (isStorageUnavailable(error)) {
+    logger.error({ err: error, ...scene() }, "metadata store unavailable");
+    return new SkiffError(
+      "METADATA_UNAVAILABLE",
+      "the metadata store is unavailable (disk full or storage failure); deployed functions keep serving, try this again later",
+    );
+  }
+  if (isSkiffError(error)) {
+    if (!error.isUserError)
+      logger.warn({ err: error, requestId: scene().requestId, code: error.code }, "platform error");
+    return error;
+  }
+  if (error instanceof HTTPException) {
+    const code = HTTP_EXCEPTION_CODES[error.status];
+    if (code !== undefined) return new SkiffError(code, error.message || code);
+  }
+  logger.error({ err: error, ...scene() }, "unhandled error");
+  return new SkiffError("INTERNAL_ERROR", "internal error");
 }
 
 /** `app.notFound`: no route matched. */

@@ -5,10 +5,12 @@ import type { Storage, WriteContext } from "@skiff/storage";
 import { Hono } from "hono";
 import { type Logger, pino } from "pino";
 import { adminApi } from "./admin/admin-api.js";
+import { nodeAsyncInvoke } from "./admin/node-async-invoke.js";
 import { dashboard } from "./dashboard/index.js";
 import { dataPlane } from "./data-plane/data-plane.js";
 import { InFlightInvocations } from "./data-plane/in-flight.js";
 import { INVOCATION_ID_HEADER } from "./data-plane/invocation-response.js";
+import { type NodeRequestHandler, nodeDataPlane } from "./data-plane/node-data-plane.js";
 import type { SchedulerPort } from "./deps.js";
 import { createErrorHandler, notFoundHandler } from "./error-handler.js";
 import { guardRuntime } from "./guarded-runtime.js";
@@ -71,6 +73,11 @@ export interface GatewayOptions {
 
 export interface Gateway {
   app: Hono;
+  /**
+   * Answers data-plane requests and plain async invokes straight from Node's `request` event (true), without the Hono chain and its
+   * Fetch objects, exactly as `app` would; anything else returns false at once and belongs to `app.fetch`.
+   */
+  nodeDataPlane: NodeRequestHandler;
   routes: RoutingTable;
   /** The per-tenant limits in force; the quota routes update them. */
   limiter: TenantLimiter;
@@ -181,7 +188,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.use("*", requestId({ logger, invocationIdHeader: INVOCATION_ID_HEADER }));
   app.use("*", metrics.httpMiddleware());
   // Before any routing: an over-long URL is refused before a function or the admin API sees it.
-  app.use("*", urlLimit(options.maxUrlBytes ?? DEFAULT_MAX_URL_BYTES));
+  const maxUrlBytes = options.maxUrlBytes ?? DEFAULT_MAX_URL_BYTES;
+  app.use("*", urlLimit(maxUrlBytes));
   // First, so that a function's host owns every path on it, /healthz and /api included.
   app.use("*", dataPlane(deps));
   app.get("/healthz", (c) => c.json({ status: "ok" }));
@@ -221,8 +229,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     }
   };
 
+  const functionRequests = nodeDataPlane({ ...deps, maxUrlBytes, metrics });
+  const asyncInvokes = nodeAsyncInvoke({ ...deps, maxUrlBytes, metrics });
   return {
     app,
+    // The async invoke's check is the cheaper one (a method and a pattern); it leaves function hosts alone.
+    nodeDataPlane: (incoming, outgoing) =>
+      asyncInvokes(incoming, outgoing) || functionRequests(incoming, outgoing),
     routes,
     limiter,
     messages,

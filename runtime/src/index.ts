@@ -10,6 +10,7 @@ export {
 export type {
   BindingCall,
   BindingHost,
+  CancelSignal,
   CheckResult,
   CodeLoader,
   InvokeOptions,

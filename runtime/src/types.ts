@@ -46,11 +46,21 @@ export interface StreamingResponse {
   body: Uint8Array | ReadableStream<Uint8Array>;
 }
 
+/**
+ * What `invoke` asks of a cancellation signal: an `AbortSignal` has it, and so has the gateway's lighter
+ * per-request one (an `AbortSignal` per request cost ≈ 5 % of the main process on the warm path).
+ */
+export interface CancelSignal {
+  readonly aborted: boolean;
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
 export interface InvokeOptions {
   /** Id for the invocation record; generated when absent. */
   invocationId?: string;
   /** Aborting cancels the invocation (client disconnected). */
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   /**
    * The stable id of the async event being delivered (the producer's idempotency key, else the queue's id): the
    * same on every retry, so handlers can deduplicate. Lambda handlers see it as `context.awsRequestId`.

@@ -54,6 +54,27 @@ describe("WriteBatch", () => {
     expect(committed()).toEqual(["a", "c"]);
   });
 
+  it("commits each other write exactly once when one write of the batch throws", async () => {
+    db.exec("CREATE TABLE counter (n INTEGER NOT NULL); INSERT INTO counter VALUES (0)");
+    const bump = db.prepare("UPDATE counter SET n = n + 1");
+    const insert = db.prepare("INSERT INTO rows (name, n) VALUES (?, ?)");
+    const batch = new WriteBatch(db, (name: string) => {
+      bump.run();
+      insert.run(name, 1);
+      return name;
+    });
+    // "a" twice: the second insert breaks the primary key after its bump, which must be undone with it.
+    const results = await Promise.allSettled([
+      batch.run("a"),
+      batch.run("b"),
+      batch.run("a"),
+      batch.run("c"),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+    expect(committed()).toEqual(["a", "b", "c"]);
+    expect(db.prepare("SELECT n FROM counter").pluck().get()).toBe(3);
+  });
+
   it("commits on flush before the database closes, and refuses writes after", async () => {
     const insert = db.prepare("INSERT INTO rows (name, n) VALUES (?, ?)");
     const batch = new WriteBatch(db, (name: string) => insert.run(name, 1).changes);

@@ -1,6 +1,6 @@
 // Group commit for small SQLite writes: the writes asked for within one turn of the event loop run in one
-// transaction, each in a savepoint of its own, so a busy queue pays for one commit per turn instead of one per
-// write. Every caller still hears only after the transaction holding its write committed.
+// transaction, so a busy queue pays for one commit per turn instead of one per write. Every caller still hears
+// only after the transaction holding its write committed, and a write that throws is undone alone.
 import type { Database } from "better-sqlite3";
 
 interface Pending<I, O> {
@@ -22,12 +22,20 @@ export class WriteBatch<I, O> {
   #pending: Array<Pending<I, O>> = [];
   #scheduled = false;
 
-  /** `write` runs inside the batch's transaction; a throw undoes that one write and rejects only its caller. */
+  /**
+   * `write` runs inside the batch's transaction; a throw undoes that one write and rejects only its caller.
+   * `write` may run twice for one input (see below), so it does nothing but its SQLite work.
+   */
   constructor(db: Database, write: (input: I) => O) {
     this.#db = db;
-    // A nested better-sqlite3 transaction is a savepoint: a write that throws halfway leaves nothing behind.
+    // The common case: every write succeeds, and the batch runs without a savepoint per write.
+    const plain = db.transaction((batch: Array<Pending<I, O>>) =>
+      batch.map((item): Outcome<O> => ({ ok: true, value: write(item.input) })),
+    );
+    // After a throw, the batch (rolled back whole) runs again with each write in a savepoint of its own (a nested
+    // better-sqlite3 transaction): a write that throws halfway leaves nothing behind, the others commit.
     const one = db.transaction(write);
-    const all = db.transaction((batch: Array<Pending<I, O>>) =>
+    const isolated = db.transaction((batch: Array<Pending<I, O>>) =>
       batch.map((item): Outcome<O> => {
         try {
           return { ok: true, value: one(item.input) };
@@ -37,7 +45,14 @@ export class WriteBatch<I, O> {
       }),
     );
     // IMMEDIATE: the write lock is taken first, so checks inside a write (an idempotency key) hold at commit.
-    this.#commit = (batch) => all.immediate(batch);
+    this.#commit = (batch) => {
+      try {
+        return plain.immediate(batch);
+      } catch {
+        // A write threw, or the commit failed (which the second attempt then reports).
+        return isolated.immediate(batch);
+      }
+    };
   }
 
   /** Queues one write; resolves with its result once its transaction committed. */

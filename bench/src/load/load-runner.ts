@@ -57,10 +57,15 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   const latencies: number[] = [];
   const startedAt = Date.now();
   const instance = autocannon(options(spec, true));
+  let lastResponseAt = startedAt;
   instance.on("response", (_client, statusCode, _bytes, responseTimeMs) => {
+    lastResponseAt = Date.now();
     if (statusCode >= 200 && statusCode < 300) latencies.push(responseTimeMs);
   });
   const result = await instance;
+  // autocannon stops only at its next one-second sample after the last of `amount` answers, and reports that
+  // rounded-up time: a run of a set amount lasts until its last answer.
+  const durationSeconds = spec.amount !== undefined ? (lastResponseAt - startedAt) / 1000 : result.duration;
   const statusCodes: Record<string, number> = {};
   for (const [code, stats] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stats.count;
   return {
@@ -69,8 +74,8 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     errors: result.errors,
     timeouts: result.timeouts,
     startedAt,
-    durationSeconds: result.duration,
-    requestsPerSecond: result.duration > 0 ? latencies.length / result.duration : 0,
+    durationSeconds,
+    requestsPerSecond: durationSeconds > 0 ? latencies.length / durationSeconds : 0,
     latencyMs: summarize(latencies),
     statusCodes,
   };

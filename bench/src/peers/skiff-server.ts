@@ -15,6 +15,8 @@ export interface SkiffServer {
   dataDir: string;
   /** The default tenant's API key. */
   key: string;
+  /** The operator key (`<dataDir>/admin.key`): for operator-only calls such as quotas. */
+  operatorKey: string;
   pid: number;
   admin: SkiffAdmin;
   child: ManagedChild;
@@ -88,10 +90,12 @@ export async function startSkiff(options: SkiffStartOptions = {}): Promise<Skiff
   }
   await waitUntilReady(`${first}/healthz`, child);
   const key = (await readFile(join(dataDir, "default.key"), "utf8")).trim();
+  const operatorKey = (await readFile(join(dataDir, "admin.key"), "utf8")).trim();
   return {
     url: first,
     dataDir,
     key,
+    operatorKey,
     pid: child.pid,
     admin: new SkiffAdmin(first, key),
     child,

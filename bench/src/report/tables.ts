@@ -1,6 +1,6 @@
 // The results as titled tables of text cells, rendered both for the terminal and for BENCHMARKS.md.
 import type { BenchReport, WarmPeerResult } from "../results.js";
-import { round } from "../stats.js";
+import { round, type Summary } from "../stats.js";
 
 export interface Table {
   title: string;
@@ -122,6 +122,44 @@ export function coldTable(report: BenchReport): Table | undefined {
   };
 }
 
+/** The cold start's phases inside the runtime, new isolate vs spare (scenarios/cold-split.ts). */
+export function coldSplitTable(report: BenchReport): Table | undefined {
+  const split = report.cold?.split;
+  if (split === undefined) return undefined;
+  const { scratch, spare } = split;
+  const ahead = "ahead (spare)";
+  const row = (phase: string, onScratch: Summary, onSpare: Summary | undefined) => [
+    phase,
+    ms(onScratch.p50),
+    ms(onScratch.p99),
+    onSpare === undefined ? ahead : ms(onSpare.p50),
+    onSpare === undefined ? ahead : ms(onSpare.p99),
+  ];
+  return {
+    title: `Cold start, server-side split (runtime Sandbox phases in-process, real isolates, ${split.samples} hello functions)`,
+    header: [
+      "phase",
+      "new isolate p50 ms",
+      "new isolate p99 ms",
+      "from a spare p50 ms",
+      "from a spare p99 ms",
+    ],
+    rows: [
+      row("isolate creation (new Isolate)", scratch.isolateMs, undefined),
+      row("prelude (context, host calls, prelude run)", scratch.preludeMs, undefined),
+      row("compile (module compile, link, evaluate, setup)", scratch.compileMs, spare.compileMs),
+      row("handler (first request)", scratch.handlerMs, spare.handlerMs),
+      row("total on the request path", scratch.totalMs, spare.totalMs),
+    ],
+    notes: [
+      `A spare is made ahead, off the request path: isolate ${ms(spare.isolateMs.p50)}, prelude ` +
+        `${ms(spare.preludeMs.p50)}, warm-up ${ms(spare.warmUpMs.p50)} ms (p50).`,
+      `Once per worker, ${ms(split.preludeCacheMs)} ms: a throwaway isolate runs the prelude, the warm-up and one ` +
+        "request, so that the prelude's code cache carries the functions they compile.",
+    ],
+  };
+}
+
 export function memoryTable(report: BenchReport): Table | undefined {
   const memory = report.memory;
   if (memory === undefined) return undefined;
@@ -190,7 +228,13 @@ export function deployTable(report: BenchReport): Table | undefined {
 export function allTables(report: BenchReport): Table[] {
   const tables = [machineTable(report), targetsTable(report)];
   if (report.warm !== undefined) tables.push(warmTable(report.warm));
-  for (const table of [coldTable(report), memoryTable(report), asyncTable(report), deployTable(report)]) {
+  for (const table of [
+    coldTable(report),
+    coldSplitTable(report),
+    memoryTable(report),
+    asyncTable(report),
+    deployTable(report),
+  ]) {
     if (table !== undefined) tables.push(table);
   }
   if (report.errors.length > 0) {

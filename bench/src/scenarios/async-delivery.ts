@@ -12,7 +12,18 @@ import { type ScenarioContext, sleep } from "./context.js";
 
 /** The invocations API lists at most 1000 records per function: events are spread to stay well below. */
 const EVENTS_PER_FUNCTION = 800;
+/**
+ * Producer connections (keep-alive). A fair producer keeps many requests in flight, as many clients would: with
+ * only a few, each waits for its 202 before sending the next event, and the producer's round trips rather than
+ * Skiff's work set the rate (Skiff commits the enqueues that arrive together in one transaction).
+ */
+const PRODUCER_CONNECTIONS = 32;
 const DELIVERY_DEADLINE_MS = 180_000;
+/**
+ * Between two looks at the invocation records. Each look lists up to 1000 records per function, work the server
+ * does while it still delivers; the figure comes from the records' own times, so looking seldom costs no accuracy.
+ */
+const POLL_MS = 1_000;
 
 export async function runAsyncDelivery(context: ScenarioContext, server: SkiffServer): Promise<AsyncResult> {
   const { plan, timeline, log } = context;
@@ -27,7 +38,7 @@ export async function runAsyncDelivery(context: ScenarioContext, server: SkiffSe
   return timeline.step(events + 5_000, async () => {
     const enqueue = await runLoad({
       url: `${server.url}/`,
-      connections: Math.min(10, events),
+      connections: Math.min(PRODUCER_CONNECTIONS, events),
       amount: events,
       method: "POST",
       headers: { authorization: `Bearer ${server.key}`, "content-type": "application/json" },
@@ -71,6 +82,6 @@ async function waitForDeliveries(server: SkiffServer, names: string[], events: n
         `async: only ${records.length} of ${events} events were delivered within ${DELIVERY_DEADLINE_MS} ms`,
       );
     }
-    await sleep(200);
+    await sleep(POLL_MS);
   }
 }

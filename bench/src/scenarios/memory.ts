@@ -23,6 +23,7 @@ export async function runMemory(context: ScenarioContext): Promise<MemoryResult>
   try {
     // The first deploy starts helpers that stay (esbuild's service process): part of the baseline, not of
     // the isolates.
+    await server.admin.allowFunctions(Math.max(...plan.memory.levels) + 1, server.operatorKey);
     await server.admin.deploy("mem-baseline", helloVariant(hello, "baseline"));
     let deployed = 0;
     for (const level of [...plan.memory.levels].sort((a, b) => a - b)) {
@@ -38,7 +39,9 @@ export async function runMemory(context: ScenarioContext): Promise<MemoryResult>
           }),
         );
         if (warmed.requests !== names.length) {
-          throw new Error(`warming ${names.length} functions got ${warmed.requests} 2xx answers`);
+          throw new Error(
+            `warming ${names.length} functions got ${warmed.requests} 2xx answers (statuses ${JSON.stringify(warmed.statusCodes)}, ${warmed.errors} errors, ${warmed.timeouts} timeouts)`,
+          );
         }
       }
       deployed = level;
@@ -82,6 +85,7 @@ async function runRoundRobin(context: ScenarioContext, hello: string): Promise<R
   try {
     const names = Array.from({ length: spec.functions }, (_, i) => `rr-${i}`);
     log(`memory round-robin: deploying ${names.length} functions`);
+    await server.admin.allowFunctions(names.length, server.operatorKey);
     await timeline.step(names.length * 60, () => deployAll(server, names, hello, plan.setupParallelism));
     const samples: number[] = [];
     let running = true;

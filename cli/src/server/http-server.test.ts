@@ -154,6 +154,34 @@ describe("createHttpServer", () => {
     expect(await busy.closed).toBe("");
   });
 
+  it("lets a direct handler take requests before fetch, with Connection: close while draining", async () => {
+    const waiting: Array<() => void> = [];
+    const http = createHttpServer(
+      () => new Response("via fetch"),
+      {},
+      (incoming, outgoing) => {
+        if (incoming.url !== "/direct") return false;
+        // As the gateway's data plane: the head is written as one flat array once the answer is ready.
+        waiting.push(() => outgoing.writeHead(200, ["content-length", "6"]).end("direct"));
+        return true;
+      },
+    );
+    servers.push(http);
+    const { port } = await http.listen(0, "127.0.0.1");
+    const other = await exchange(port, "GET /other HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+    expect(other.endsWith("via fetch")).toBe(true);
+    const busy = await rawSocket(port);
+    busy.socket.write("GET /direct HTTP/1.1\r\nHost: a\r\n\r\n");
+    await until("the direct handler to take the request", () => waiting.length === 1);
+    const drained = http.drain(5_000);
+    waiting[0]?.();
+    const reply = await busy.closed;
+    expect(reply).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(reply).toContain("\r\nConnection: close\r\n");
+    expect(reply.endsWith("direct")).toBe(true);
+    await drained;
+  });
+
   it.each([
     [{ headersTimeoutMs: 0 }],
     [{ maxHeaderBytes: 1.5 }],

@@ -1,14 +1,20 @@
 // The node:http server in front of the gateway: limits that keep slow or malformed clients from pinning it,
 // JSON answers for requests Node refuses itself, and a graceful drain on shutdown.
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { createAdaptorServer } from "@hono/node-server";
+import { type createAdaptorServer, getRequestListener } from "@hono/node-server";
 import { CliError } from "../cli-error.js";
 import { type ClientErrorLimits, clientErrorReply } from "./client-error-reply.js";
 
 /** What answers each request: the gateway's `app.fetch`. */
 export type FetchHandler = Parameters<typeof createAdaptorServer>[0]["fetch"];
+
+/**
+ * Takes a request straight from Node before `fetch` sees it (true), or leaves it to `fetch` (false), deciding
+ * synchronously: the gateway's data plane, which answers without building Fetch objects.
+ */
+export type DirectHandler = (incoming: IncomingMessage, outgoing: ServerResponse) => boolean;
 
 export interface HttpServerLimits extends ClientErrorLimits {
   /** How long an idle keep-alive connection stays open. */
@@ -43,22 +49,31 @@ export interface HttpServer {
 
 /**
  * @example
- * const http = createHttpServer(gateway.app.fetch, { headersTimeoutMs: 5_000 });
+ * const http = createHttpServer(gateway.app.fetch, { headersTimeoutMs: 5_000 }, gateway.nodeDataPlane);
  * await http.listen(8787, "127.0.0.1");
  * process.once("SIGTERM", () => http.drain(5_000));
  */
-export function createHttpServer(fetch: FetchHandler, overrides: Partial<HttpServerLimits> = {}): HttpServer {
+export function createHttpServer(
+  fetch: FetchHandler,
+  overrides: Partial<HttpServerLimits> = {},
+  direct?: DirectHandler,
+): HttpServer {
   const limits = validLimits({ ...DEFAULT_HTTP_LIMITS, ...overrides });
-  const server = createAdaptorServer({
-    fetch,
-    serverOptions: {
+  const viaFetch = getRequestListener(fetch);
+  const server = createServer(
+    {
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: limits.requestTimeoutMs,
       keepAliveTimeout: limits.keepAliveTimeoutMs,
       connectionsCheckingInterval: limits.connectionsCheckingIntervalMs,
       maxHeaderSize: limits.maxHeaderBytes,
     },
-  }) as Server;
+    direct === undefined
+      ? viaFetch
+      : (incoming, outgoing) => {
+          if (!direct(incoming, outgoing)) void viaFetch(incoming, outgoing);
+        },
+  );
   server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
 
   let draining = false;

@@ -221,7 +221,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
             dir: options.examplesDir,
           });
 
-    const http = createHttpServer(options.wrapFetch?.(gateway.app.fetch) ?? gateway.app.fetch, options.http);
+    // Data-plane requests are answered straight from Node (no Fetch objects), unless a wrapper must see them all.
+    const http =
+      options.wrapFetch === undefined
+        ? createHttpServer(gateway.app.fetch, options.http, gateway.nodeDataPlane)
+        : createHttpServer(options.wrapFetch(gateway.app.fetch), options.http);
     const { port, address } = await http.listen(options.port, options.host);
     // Runs first on close: no new connections, in-flight requests answered with `Connection: close`.
     cleanups.push(() => http.drain(options.drainMs ?? 5_000));

@@ -1,5 +1,4 @@
 // The admin API under /api/v1: bearer auth, then tenant management and each tenant's resources.
-import { assertValidName, SkiffError } from "@skiff/core";
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { type AuthEnv, bearerAuth, requireTenantAccess } from "../auth.js";
@@ -11,6 +10,7 @@ import { deadLetterRoutes } from "./dead-letter-routes.js";
 import { functionRoutes } from "./function-routes.js";
 import { invokeRoute } from "./invoke-route.js";
 import { keyRoutes } from "./key-routes.js";
+import { KnownTenants } from "./known-tenants.js";
 import { kvRoutes } from "./kv-routes.js";
 import { logRoutes } from "./log-routes.js";
 import { quarantineRoutes } from "./quarantine-routes.js";
@@ -24,9 +24,6 @@ import { topicRoutes } from "./topic-routes.js";
 import { triggerRoutes } from "./trigger-routes.js";
 import { usageRoutes } from "./usage-routes.js";
 import { webhookRoutes } from "./webhook-routes.js";
-
-/** Tenants remembered as existing; past this many, the rest are looked up on each request. */
-const MAX_KNOWN_TENANTS = 10_000;
 
 /** Routes mounted at `/api/v1`. All but the API's description need a key; tenant resources that tenant's or the operator's. */
 export function adminApi(deps: GatewayDeps): Hono<AuthEnv> {
@@ -46,15 +43,9 @@ export function adminApi(deps: GatewayDeps): Hono<AuthEnv> {
 
   // Access is checked before existence, so that a tenant key can not probe which other tenants exist.
   // Tenants are never deleted, so one found is remembered (bounded): a busy client costs no lookup per request.
-  const knownTenants = new Set<string>();
+  const knownTenants = new KnownTenants(deps.storage.tenants);
   const tenantExists = createMiddleware<AuthEnv>(async (c, next) => {
-    const tenant = c.req.param("tenant") ?? "";
-    if (knownTenants.has(tenant)) return next();
-    assertValidName("tenant", tenant);
-    if ((await deps.storage.tenants.get(tenant)) === undefined) {
-      throw new SkiffError("TENANT_NOT_FOUND", `tenant "${tenant}" does not exist`);
-    }
-    if (knownTenants.size < MAX_KNOWN_TENANTS) knownTenants.add(tenant);
+    await knownTenants.require(c.req.param("tenant") ?? "");
     return next();
   });
   app.use("/tenants/:tenant/*", requireTenantAccess, tenantExists);

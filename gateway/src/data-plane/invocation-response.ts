@@ -13,12 +13,40 @@ import { assertSendable } from "./sendable-head.js";
 
 export const INVOCATION_ID_HEADER = "x-skiff-invocation-id";
 
+/**
+ * A response as plain data: what the Node data plane writes straight to the socket (no Fetch `Response` or
+ * `Headers` objects), and what `toFetchResponse` turns into a `Response` for routes served through Hono.
+ */
+export interface PlainResponse {
+  status: number;
+  statusText: string;
+  /** In order, names as given; repeated names stay apart (`Headers` would join them). */
+  headers: HeaderList;
+  body: Uint8Array | string | ReadableStream<Uint8Array> | null;
+}
+
 /** The answer to the client and what the invocation record keeps of it. */
 export interface InvocationReply {
   response: Response;
   outcome: Outcome;
   status: number;
   error: InvocationError | undefined;
+}
+
+/** `InvocationReply` with the answer as plain data. */
+export interface PlainInvocationReply extends Omit<InvocationReply, "response"> {
+  plain: PlainResponse;
+}
+
+/** The Fetch `Response` for a plain one. */
+export function toFetchResponse(plain: PlainResponse): Response {
+  const headers = new Headers();
+  for (const [name, value] of plain.headers) headers.append(name, value);
+  return new Response(plain.body, { status: plain.status, statusText: plain.statusText, headers });
+}
+
+function withResponse({ plain, ...reply }: PlainInvocationReply): InvocationReply {
+  return { ...reply, response: toFetchResponse(plain) };
 }
 
 /** Statuses whose responses have no body (the Fetch standard's "null body status"). */
@@ -43,19 +71,25 @@ export function functionResponse(
   invocationId: string,
   options: FunctionResponseOptions = {},
 ): Response {
+  return toFetchResponse(plainFunctionResponse(head, body, invocationId, options));
+}
+
+/** `functionResponse` as plain data. */
+export function plainFunctionResponse(
+  head: { status: number; statusText: string; headers: HeaderList },
+  body: Uint8Array | ReadableStream<Uint8Array> | null,
+  invocationId: string,
+  options: FunctionResponseOptions = {},
+): PlainResponse {
   assertSendable(head);
-  const headers = new Headers();
-  for (const [name, value] of endToEndHeaders(head.headers)) headers.append(name, value);
-  headers.set(INVOCATION_ID_HEADER, invocationId);
+  // endToEndHeaders drops any x-skiff-* and transfer-encoding of the function's, so appending ours sets them.
+  const headers = endToEndHeaders(head.headers);
+  headers.push([INVOCATION_ID_HEADER, invocationId]);
   const nullBody = NULL_BODY_STATUSES.has(head.status);
   if (!nullBody && body instanceof ReadableStream && options.chunked !== false) {
-    headers.set("transfer-encoding", "chunked");
+    headers.push(["transfer-encoding", "chunked"]);
   }
-  return new Response(nullBody ? null : body, {
-    status: head.status,
-    statusText: head.statusText,
-    headers,
-  });
+  return { status: head.status, statusText: head.statusText, headers, body: nullBody ? null : body };
 }
 
 /**
@@ -64,23 +98,36 @@ export function functionResponse(
  * the tenant's stack trace.
  */
 export function invocationReply(result: InvocationResult, invocationId: string): InvocationReply {
-  if (result.outcome !== "ok") return errorReply(result.outcome, invocationId, result.error);
+  return withResponse(plainInvocationReply(result, invocationId));
+}
+
+/** `invocationReply` with the answer as plain data. */
+export function plainInvocationReply(result: InvocationResult, invocationId: string): PlainInvocationReply {
+  if (result.outcome !== "ok") return plainErrorReply(result.outcome, invocationId, result.error);
   if (result.response === undefined) {
     if (result.value === undefined) {
-      return errorReply("invalidResponse", invocationId, { name: "InvalidResponse", message: "no response" });
+      return plainErrorReply("invalidResponse", invocationId, {
+        name: "InvalidResponse",
+        message: "no response",
+      });
     }
-    const response = new Response(JSON.stringify(result.value), {
+    const plain: PlainResponse = {
       status: 200,
-      headers: { "content-type": "application/json", [INVOCATION_ID_HEADER]: invocationId },
-    });
-    return { response, outcome: "ok", status: 200, error: undefined };
+      statusText: "",
+      headers: [
+        ["content-type", "application/json"],
+        [INVOCATION_ID_HEADER, invocationId],
+      ],
+      body: JSON.stringify(result.value),
+    };
+    return { plain, outcome: "ok", status: 200, error: undefined };
   }
   try {
-    const response = functionResponse(result.response, result.response.body, invocationId);
-    return { response, outcome: "ok", status: result.response.status, error: undefined };
+    const plain = plainFunctionResponse(result.response, result.response.body, invocationId);
+    return { plain, outcome: "ok", status: result.response.status, error: undefined };
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
-    return errorReply("invalidResponse", invocationId, { name: "InvalidResponse", message });
+    return plainErrorReply("invalidResponse", invocationId, { name: "InvalidResponse", message });
   }
 }
 
@@ -89,12 +136,25 @@ export function errorReply(
   invocationId: string,
   error: InvocationError | undefined,
 ): InvocationReply {
+  return withResponse(plainErrorReply(outcome, invocationId, error));
+}
+
+/** `errorReply` with the answer as plain data. */
+export function plainErrorReply(
+  outcome: Exclude<Outcome, "ok">,
+  invocationId: string,
+  error: InvocationError | undefined,
+): PlainInvocationReply {
   const { code, message } = outcomeError(outcome);
   const status = ERROR_STATUS[code];
-  const body = JSON.stringify(new SkiffError(code, message, { invocationId }).toBody());
-  const response = new Response(body, {
+  const plain: PlainResponse = {
     status,
-    headers: { "content-type": "application/json; charset=UTF-8", [INVOCATION_ID_HEADER]: invocationId },
-  });
-  return { response, outcome, status, error };
+    statusText: "",
+    headers: [
+      ["content-type", "application/json; charset=UTF-8"],
+      [INVOCATION_ID_HEADER, invocationId],
+    ],
+    body: JSON.stringify(new SkiffError(code, message, { invocationId }).toBody()),
+  };
+  return { plain, outcome, status, error };
 }

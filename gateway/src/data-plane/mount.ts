@@ -24,8 +24,12 @@ function hostName(host: string): string {
  * resolveMount(new URL("http://x/fn/default/hello/a?q=1"), "x", "localhost");
  * // → { tenant: "default", functionName: "hello", path: "/a?q=1" }
  */
-export function resolveMount(url: URL, host: string | undefined, baseDomain: string): Mount | undefined {
-  const name = hostName(host ?? url.host);
+export function resolveMount(
+  url: Pick<URL, "pathname" | "search"> & { host?: string },
+  host: string | undefined,
+  baseDomain: string,
+): Mount | undefined {
+  const name = hostName(host ?? url.host ?? "");
   const suffix = `.${baseDomain.toLowerCase()}`;
   if (name.endsWith(suffix)) {
     const labels = name.slice(0, -suffix.length).split(".");

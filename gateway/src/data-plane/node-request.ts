@@ -1,5 +1,6 @@
 // The request and response as Node holds them, when the gateway runs behind @hono/node-server (`c.env`).
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { CancelSignal } from "@skiff/runtime";
 import type { Context } from "hono";
 
 export interface NodeExchange {
@@ -17,17 +18,57 @@ export function nodeExchange(c: Context): NodeExchange | undefined {
 }
 
 /**
- * An AbortSignal that aborts when the client goes away before its response was sent (the connection closed
- * first), as @hono/node-server's `request.signal` does, without building the Fetch Request that carries it.
+ * A signal that aborts when the client goes away before its response was sent (the connection closed first), as
+ * @hono/node-server's `request.signal` does, without building the Fetch Request that carries it or an
+ * AbortSignal (an EventTarget per request).
  */
-export function clientGone({ incoming, outgoing }: NodeExchange): AbortSignal {
-  const controller = new AbortController();
+export function clientGone({ incoming, outgoing }: NodeExchange): ClientDeparture {
+  const departure = new ClientDeparture();
   if (outgoing.destroyed && !outgoing.writableFinished) {
-    controller.abort();
-    return controller.signal;
+    departure.abort();
+    return departure;
   }
-  outgoing.once("close", () => {
-    if (incoming.errored !== null || !outgoing.writableFinished) controller.abort();
+  outgoing.on("close", () => {
+    if (incoming.errored !== null || !outgoing.writableFinished) departure.abort();
   });
-  return controller.signal;
+  return departure;
+}
+
+/** The runtime's `CancelSignal`, aborted at most once; its listeners run once, in the order they were added. */
+export class ClientDeparture implements CancelSignal {
+  #aborted = false;
+  #listeners: Array<() => void> | undefined;
+
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  /** Every listener runs at most once (there is one abort), so `once` changes nothing. */
+  addEventListener(type: "abort", listener: () => void, _options?: { once?: boolean }): void {
+    if (type !== "abort" || this.#aborted) return;
+    this.#listeners ??= [];
+    if (!this.#listeners.includes(listener)) this.#listeners.push(listener);
+  }
+
+  removeEventListener(type: "abort", listener: () => void): void {
+    const index = type === "abort" ? (this.#listeners?.indexOf(listener) ?? -1) : -1;
+    if (index >= 0) this.#listeners?.splice(index, 1);
+  }
+
+  abort(): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    const listeners = this.#listeners ?? [];
+    this.#listeners = undefined;
+    for (const listener of listeners) {
+      try {
+        listener();
+      } catch (error) {
+        // As an EventTarget does: a listener's error is the process's to report, and the others still run.
+        process.nextTick(() => {
+          throw error;
+        });
+      }
+    }
+  }
 }

@@ -9,10 +9,16 @@ import {
   type TriggerKind,
   toInvocationRecord,
 } from "@skiff/core";
-import type { StreamingResponse, VersionSpec } from "@skiff/runtime";
+import type { InvokeOptions, StreamingResponse, VersionSpec } from "@skiff/runtime";
 import type { GatewayDeps } from "../deps.js";
 import type { InFlightInvocations } from "./in-flight.js";
-import { errorReply, functionResponse, invocationReply } from "./invocation-response.js";
+import {
+  type PlainResponse,
+  plainErrorReply,
+  plainFunctionResponse,
+  plainInvocationReply,
+  toFetchResponse,
+} from "./invocation-response.js";
 import { type BodyEnd, startBody } from "./streamed-body.js";
 
 export type RunDeps = Pick<GatewayDeps, "runtime" | "writer" | "now" | "newId"> & {
@@ -23,7 +29,7 @@ export type RunDeps = Pick<GatewayDeps, "runtime" | "writer" | "now" | "newId"> 
 export interface RunOptions {
   trigger: TriggerKind;
   /** Aborts when the client goes away: the invocation is canceled. */
-  signal?: AbortSignal;
+  signal?: InvokeOptions["signal"];
   /** Whether the client takes chunked bodies (false for HTTP/1.0); see `FunctionResponseOptions`. */
   chunked?: boolean;
 }
@@ -37,23 +43,34 @@ export async function runInvocation(
   event: InvocationEvent,
   options: RunOptions,
 ): Promise<Response> {
+  return toFetchResponse(await runPlainInvocation(deps, version, event, options));
+}
+
+/** `runInvocation` answering plain data, which the Node data plane writes without Fetch objects. */
+export async function runPlainInvocation(
+  deps: RunDeps,
+  version: VersionSpec,
+  event: InvocationEvent,
+  options: RunOptions,
+): Promise<PlainResponse> {
   const invocationId = deps.newId();
   const startedAt = deps.now();
   const ended = deps.inFlight?.begin() ?? (() => {});
-  let onResponse: (response: StreamingResponse) => void = () => {};
-  const started = new Promise<StreamingResponse>((resolve) => {
-    onResponse = resolve;
-  });
+  // Whichever comes first: the response head (a streamed body follows) or the finished result.
+  let answer: (first: { response: StreamingResponse } | { result: InvocationResult }) => void = () => {};
+  let refuse: (error: unknown) => void = () => {};
+  const firstAnswer = new Promise<{ response: StreamingResponse } | { result: InvocationResult }>(
+    (resolve, reject) => {
+      answer = resolve;
+      refuse = reject;
+    },
+  );
+  const invokeOptions: InvokeOptions = { invocationId, onResponse: (response) => answer({ response }) };
+  if (options.signal !== undefined) invokeOptions.signal = options.signal;
   // Platform refusals (TOO_MANY_REQUESTS, SHUTTING_DOWN) reject here and are rendered by the error handler.
-  const done = deps.runtime.invoke(version, event, {
-    invocationId,
-    onResponse,
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-  });
-  const first = await Promise.race([
-    started.then((response) => ({ response })),
-    done.then((result) => ({ result })),
-  ]).catch((error: unknown) => {
+  const done = deps.runtime.invoke(version, event, invokeOptions);
+  done.then((result) => answer({ result }), refuse);
+  const first = await firstAnswer.catch((error: unknown) => {
     ended();
     throw error;
   });
@@ -75,14 +92,14 @@ export async function runInvocation(
   };
 
   if ("result" in first) {
-    const reply = invocationReply(first.result, invocationId);
+    const reply = plainInvocationReply(first.result, invocationId);
     record(first.result, reply.status, reply.outcome, reply.error);
-    return reply.response;
+    return reply.plain;
   }
   const { response } = first;
   const invalid = (message: string, result?: InvocationResult) => {
     const error: InvocationError = { ...(result?.error ?? { name: "InvalidResponse" }), message };
-    return errorReply("invalidResponse", invocationId, error);
+    return plainErrorReply("invalidResponse", invocationId, error);
   };
 
   let body: Uint8Array | ReadableStream<Uint8Array> | null = response.body;
@@ -102,20 +119,20 @@ export async function runInvocation(
             `the response body failed before its first byte: ${result.error?.message ?? reason}`,
             result,
           )
-        : errorReply(result.outcome as Exclude<Outcome, "ok">, invocationId, result.error);
+        : plainErrorReply(result.outcome as Exclude<Outcome, "ok">, invocationId, result.error);
       record(result, reply.status, reply.outcome, reply.error);
-      return reply.response;
+      return reply.plain;
     }
   }
 
-  let reply: Response;
+  let reply: PlainResponse;
   try {
-    reply = functionResponse(response, body, invocationId, { chunked: options.chunked !== false });
+    reply = plainFunctionResponse(response, body, invocationId, { chunked: options.chunked !== false });
   } catch (cause) {
     if (body instanceof ReadableStream) body.cancel().catch(() => {});
     const failed = invalid(cause instanceof Error ? cause.message : String(cause));
     settled(done).then((result) => record(result, failed.status, failed.outcome, failed.error));
-    return failed.response;
+    return failed.plain;
   }
   Promise.all([settled(done), bodyEnded]).then(([result, end]) => {
     if (end.kind !== "failed") return record(result, response.status);

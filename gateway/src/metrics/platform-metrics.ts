@@ -11,6 +11,7 @@ import { BacklogMetrics } from "./backlog-metrics.js";
 import { CronMetrics } from "./cron-metrics.js";
 import { HttpMetrics } from "./http-metrics.js";
 import { InvocationMetrics } from "./invocation-metrics.js";
+import type { RouteKind } from "./route-kind.js";
 import { RuntimeMetrics } from "./runtime-metrics.js";
 import { SampledCounter } from "./sampled-counter.js";
 
@@ -94,6 +95,11 @@ export class PlatformMetrics {
   /** The HTTP RED middleware; mount it before every other. */
   httpMiddleware() {
     return this.#http.middleware();
+  }
+
+  /** One HTTP request answered outside the middleware (the Node data plane): the same RED metrics. */
+  observeHttp(route: RouteKind, method: string, status: number, seconds: number): void {
+    this.#http.observe(route, method, status, seconds);
   }
 
   /** For the supervisor's `onEvent`: restarts, kills, quarantines. */

@@ -22,6 +22,23 @@ describe("ConcurrencyLimiter", () => {
     expect(limiter.active("v")).toBe(0);
   });
 
+  it("takes a free slot at once with tryAcquire, and none past the limit", async () => {
+    const limiter = new ConcurrencyLimiter();
+    const first = limiter.tryAcquire("v", 2);
+    const second = limiter.tryAcquire("v", 2);
+    expect(first).toBeTypeOf("function");
+    expect(second).toBeTypeOf("function");
+    expect(limiter.tryAcquire("v", 2)).toBeUndefined();
+    expect(limiter.active("v")).toBe(2);
+    const waiting = limiter.acquire("v", 2, 1000);
+    first?.();
+    // The freed slot went to the waiter, not to a newcomer.
+    expect(limiter.tryAcquire("v", 2)).toBeUndefined();
+    (await waiting)();
+    second?.();
+    expect(limiter.active("v")).toBe(0);
+  });
+
   it("rejects with TOO_MANY_REQUESTS when no slot frees up in time", async () => {
     const limiter = new ConcurrencyLimiter();
     const held = await limiter.acquire("v", 1, 1000);

@@ -15,19 +15,20 @@ interface Slot {
 export class ConcurrencyLimiter {
   readonly #slots = new Map<string, Slot>();
 
+  /** A release function when a slot is free now, else undefined (then `acquire` waits for one). */
+  tryAcquire(key: string, limit: number): (() => void) | undefined {
+    const slot = this.#slot(key);
+    if (slot.active >= limit) return undefined;
+    slot.active++;
+    return this.#releaser(key, slot);
+  }
+
   /** Resolves with a release function once a slot is free, or rejects after `maxWaitMs`. */
   acquire(key: string, limit: number, maxWaitMs: number): Promise<() => void> {
-    let slot = this.#slots.get(key);
-    if (slot === undefined) {
-      slot = { active: 0, waiters: [] };
-      this.#slots.set(key, slot);
-    }
-    const release = this.#releaser(key, slot);
-    if (slot.active < limit) {
-      slot.active++;
-      return Promise.resolve(release);
-    }
-    const waiting = slot;
+    const free = this.tryAcquire(key, limit);
+    if (free !== undefined) return Promise.resolve(free);
+    const waiting = this.#slot(key);
+    const release = this.#releaser(key, waiting);
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         grant: () => {
@@ -50,6 +51,15 @@ export class ConcurrencyLimiter {
 
   active(key: string): number {
     return this.#slots.get(key)?.active ?? 0;
+  }
+
+  #slot(key: string): Slot {
+    let slot = this.#slots.get(key);
+    if (slot === undefined) {
+      slot = { active: 0, waiters: [] };
+      this.#slots.set(key, slot);
+    }
+    return slot;
   }
 
   #releaser(key: string, slot: Slot): () => void {

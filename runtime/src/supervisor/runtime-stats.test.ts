@@ -52,6 +52,20 @@ describe("Supervisor.stats", () => {
   });
 });
 
+describe("Supervisor.stats of the synchronous path", () => {
+  it("counts the warm invocations whose first slice ran synchronously", async () => {
+    const version = versionOf("sync-stats");
+    code.set(version.id, `export default { fetch() { return new Response("ok") } }`);
+    const was = (await runtime.stats()).workers[0]?.isolates;
+    for (let i = 0; i < 4; i++) expect((await runtime.invoke(version, httpEvent())).outcome).toBe("ok");
+    const after = (await runtime.stats()).workers[0]?.isolates;
+    // The cold start is asynchronous; so may be the first warm one, when the cold start's handler ran long.
+    expect(after?.syncSlices).toBeGreaterThanOrEqual((was?.syncSlices ?? 0) + 2);
+    expect(after?.syncFinished).toBeGreaterThanOrEqual((was?.syncFinished ?? 0) + 2);
+    expect(after?.reruns).toBe(after?.cutSlices);
+  });
+});
+
 describe("egress bytes", () => {
   it("reports an invocation's outbound fetch bytes (body sent + body received) with its result", async () => {
     const version = versionOf("egress");

@@ -13,6 +13,14 @@ export interface IsolateCacheStats {
   misses: number;
   /** Isolates dropped from the cache (bounds, idle time, redeploys). */
   evictions: number;
+  /** Warm invocations whose first slice ran synchronously (absent from workers that do not say). */
+  syncSlices?: number;
+  /** Of those, the ones that finished within that slice. */
+  syncFinished?: number;
+  /** Synchronous slices stopped by their timeout. */
+  cutSlices?: number;
+  /** Invocations run again asynchronously after a cut slice. */
+  reruns?: number;
 }
 
 export interface WorkerStats {

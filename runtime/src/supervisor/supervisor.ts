@@ -108,6 +108,8 @@ const WORKER_ENTRY = fileURLToPath(
     : new URL("../worker/main.js", import.meta.url),
 );
 const HEAP_OOM = /out of memory|is_heap_oom/i;
+/** In-flight invocations on a version's affinity worker from which another, quieter worker may take more. */
+const SPILL_AT = 8;
 /** The longest a waitUntil may run after the response (the worker enforces it; see WAIT_UNTIL_MS). */
 const WAIT_UNTIL_MS = 30_000;
 
@@ -192,7 +194,10 @@ export class Supervisor implements Runtime {
     this.#refuseQuarantined(version);
     const invocationId = options.invocationId ?? newId();
     const maxWait = Math.min(this.#options.maxQueueWaitMs, version.config.timeoutMs);
-    const release = await this.#limiter.acquire(version.id, version.config.concurrency, maxWait);
+    // Without a wait when a slot is free: every await is a promise and a microtask on the warm path.
+    const release =
+      this.#limiter.tryAcquire(version.id, version.config.concurrency) ??
+      (await this.#limiter.acquire(version.id, version.config.concurrency, maxWait));
     try {
       const first = await this.#attempt(version, event, options, invocationId, true);
       if ("result" in first) return first.result;
@@ -316,10 +321,21 @@ export class Supervisor implements Runtime {
     return this.#allLanes().flatMap((lane) => (lane.worker === undefined ? [] : [lane.worker]));
   }
 
-  /** A suspect runs alone in its probation worker; everything else on its affinity worker. */
+  /**
+   * A suspect runs alone in its probation worker; everything else on its affinity worker, unless that worker
+   * is crowded (SPILL_AT in flight) and another holds at most half as many: then the least busy one takes it.
+   * Affinity keeps a version's isolates warm in one place, but a single hot version would otherwise keep every
+   * other worker (and core) idle while its own queues.
+   */
   #laneFor(version: VersionSpec): WorkerLane {
     if (this.#ledger.inProbation(version.id)) return this.#probation.laneFor(version.id);
-    return this.#lanes[slotFor(version.id, this.#lanes.length)] as WorkerLane;
+    const home = this.#lanes[slotFor(version.id, this.#lanes.length)] as WorkerLane;
+    if (home.busy < SPILL_AT) return home;
+    let best = home;
+    for (const lane of this.#lanes) {
+      if (lane.busy < best.busy && lane.startedWorker() !== undefined) best = lane;
+    }
+    return best.busy * 2 <= home.busy ? best : home;
   }
 
   #isQuarantined(version: VersionSpec): QuarantineInfo | undefined {
@@ -346,7 +362,7 @@ export class Supervisor implements Runtime {
     const lane = this.#laneFor(version);
     lane.begin();
     try {
-      const worker = await lane.acquire();
+      const worker = lane.startedWorker() ?? (await lane.acquire());
       let bundle: CodeBundle | undefined;
       if (!worker.knownVersions.has(version.id)) {
         bundle = await this.#options.loadCode(version);

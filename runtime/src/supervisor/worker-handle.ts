@@ -26,6 +26,8 @@ export class WorkerHandle {
   readonly knownVersions = new Set<string>();
   #child: ChildProcess;
   #alive = true;
+  /** It said it was ready (`ready` resolved). */
+  #started = false;
   #retired = false;
   #killReason: string | undefined;
   #stderrTail = "";
@@ -62,8 +64,10 @@ export class WorkerHandle {
     });
     this.#child.on("message", (payload: Batch<FromWorker>) => {
       for (const message of unbatch(payload)) {
-        if (message.type === "ready") markReady();
-        else if (message.type === "stats") this.#statsWaiters.get(message.id)?.(message);
+        if (message.type === "ready") {
+          this.#started = true;
+          markReady();
+        } else if (message.type === "stats") this.#statsWaiters.get(message.id)?.(message);
         else options.onMessage(message);
       }
     });
@@ -78,6 +82,11 @@ export class WorkerHandle {
     this.#child.on("error", () => {
       // An IPC send to a dead child; the exit handler reports the death.
     });
+  }
+
+  /** It has started (said it was ready): an invocation can be sent to it without waiting. */
+  get started(): boolean {
+    return this.#started;
   }
 
   get alive(): boolean {

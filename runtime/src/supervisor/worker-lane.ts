@@ -63,6 +63,13 @@ export class WorkerLane {
     await this.#current?.ready;
   }
 
+  /** The lane's worker when it is started and usable right now (the warm path), else undefined: use `acquire`. */
+  startedWorker(): WorkerHandle | undefined {
+    const worker = this.#current;
+    if (this.#closed || this.#restarting !== undefined || worker === undefined) return undefined;
+    return worker.started && worker.alive && !worker.retired ? worker : undefined;
+  }
+
   /** A live, started worker: waits out a restart, or starts one on demand; RUNTIME_CRASHED if none comes up. */
   async acquire(): Promise<WorkerHandle> {
     // A dead worker is replaced once its exit is handled; wait for that at most once.
@@ -80,6 +87,11 @@ export class WorkerLane {
       await worker.exited;
     }
     throw new SkiffError("RUNTIME_CRASHED", "no runtime worker is available; try again shortly");
+  }
+
+  /** Invocations using this lane now (begun, not ended). */
+  get busy(): number {
+    return this.#busy;
   }
 
   /** An invocation is about to use this lane: it must not be retired meanwhile. */

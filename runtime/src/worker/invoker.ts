@@ -7,10 +7,11 @@ import type { VersionSpec } from "../types.js";
 import type { CompileCache } from "./compile-cache.js";
 import { HeapSampler } from "./heap-sampler.js";
 import type { IsolatePool } from "./isolate-pool.js";
-import { InvocationWatch } from "./limits.js";
+import { InvocationWatch, type LimitReason } from "./limits.js";
 import type { ResponseSink } from "./response-sink.js";
-import { type HostCallHandlers, Sandbox, type SandboxResult } from "./sandbox.js";
+import { type HostCallHandlers, Sandbox, type SandboxResult, SLICE_CUT, type SliceCut } from "./sandbox.js";
 import { toError, toLogs, toResponseHead } from "./sandbox-result.js";
+import type { SliceGuard } from "./slice-guard.js";
 import type { SpareIsolates } from "./spare-isolates.js";
 import { createStackMapper } from "./stack-mapper.js";
 
@@ -19,6 +20,41 @@ export class CodeNeeded extends Error {}
 
 /** How long `ctx.waitUntil` work may go on after the response (DESIGN §5). */
 export const WAIT_UNTIL_MS = 30_000;
+/**
+ * A warm invocation runs its first slice synchronously (≈ 10 µs of the worker's CPU where an asynchronous call
+ * costs ≈ 100 µs) when its key's last invocation used less handler CPU than this.
+ */
+export const SYNC_ELIGIBLE_CPU_MS = 2;
+/**
+ * The longest a synchronous slice blocks the worker's event loop (other tenants' calls, cancels, the limit
+ * timers): a slice still running then is cut, and the invocation runs again asynchronously.
+ */
+export const SYNC_SLICE_MS = 10;
+/** Most isolate keys remembered as eligible for the synchronous path (the pool holds ≤ 1 000 isolates by default). */
+const MAX_SYNC_ELIGIBLE_KEYS = 10_000;
+
+/** Counters of the synchronous path since the worker started (reported with the isolate cache's stats). */
+export interface SyncPathStats {
+  /** Warm invocations whose first slice ran synchronously. */
+  syncSlices: number;
+  /** Of those, the ones that finished within that slice (no asynchronous call at all). */
+  syncFinished: number;
+  /** Slices stopped by their timeout (SYNC_SLICE_MS or a limit). */
+  cutSlices: number;
+  /** Invocations run again asynchronously after a cut slice that spent no limit. */
+  reruns: number;
+}
+
+/** What an invocation's attempts share. */
+interface Run {
+  invocationId: string;
+  version: VersionSpec;
+  event: InvocationEvent;
+  sink: ResponseSink;
+  eventId: string | undefined;
+  started: number;
+}
+
 /** How long a request waits for a finishing isolate of its version before starting a new one. */
 const FINISHING_WAIT_MS = 20;
 
@@ -40,6 +76,16 @@ export interface InvokerOptions {
   compileCache?: CompileCache;
   extraHostCalls?: ExtraHostCalls;
   now?: () => number;
+  /** The longest synchronous slice (SYNC_SLICE_MS by default); 0 turns the synchronous path off. */
+  syncSliceMs?: number;
+  /** The handler CPU under which a key's invocations run their first slice synchronously (SYNC_ELIGIBLE_CPU_MS). */
+  syncEligibleCpuMs?: number;
+  /**
+   * Stops slices bounded by SYNC_SLICE_MS more cheaply than isolated-vm's per-call `timeout` (slice-guard.ts).
+   * Slices bounded by a limit (CPU or wall time left) always use the `timeout`, so that the CPU a cut slice used
+   * can still be read from its isolate.
+   */
+  sliceGuard?: SliceGuard;
 }
 
 export class Invoker {
@@ -52,6 +98,14 @@ export class Invoker {
   readonly #now: () => number;
   /** Reads each invocation's `peakHeapBytes`, sparing the read for cheap warm ones (heap-sampler.ts). */
   readonly #heap = new HeapSampler<Sandbox>();
+  /**
+   * Isolate keys whose warm invocations run their first slice synchronously: those whose last completed
+   * invocation used under SYNC_ELIGIBLE_CPU_MS of handler CPU, finished within its first call into the isolate,
+   * and tripped no limit nor threw out of the sandbox. A cold start (loading may take long) always takes the
+   * asynchronous path, and its outcome decides whether the key is eligible.
+   */
+  readonly #syncEligible = new Set<string>();
+  readonly #paths: SyncPathStats = { syncSlices: 0, syncFinished: 0, cutSlices: 0, reruns: 0 };
 
   constructor(options: InvokerOptions) {
     this.#options = options;
@@ -65,6 +119,17 @@ export class Invoker {
     else if (this.#starting.has(invocationId)) this.#starting.set(invocationId, true);
   }
 
+  /**
+   * Runs one invocation. A warm one of a key whose last invocation was cheap runs its first slice
+   * synchronously (see `#syncEligible`); if that slice is cut at SYNC_SLICE_MS without a limit being spent,
+   * the invocation runs again from the start on the asynchronous path, in another isolate.
+   *
+   * Why running it again is safe: nothing of the cut slice left the isolate. Its host calls (fetch, bindings,
+   * the response) were queued, never started, and are dropped; its timers lived only in that isolate; its
+   * logs stay there; and the isolate, whose state tenant code may have left half updated, is discarded rather
+   * than reused. The tenant sees only latency: the same event reaches a fresh run of its handler, whose CPU
+   * budget is what the cut slice left and whose wall deadline is the invocation's own.
+   */
   async invoke(
     invocationId: string,
     version: VersionSpec,
@@ -73,9 +138,29 @@ export class Invoker {
     bundle?: CodeBundle,
     eventId?: string,
   ): Promise<InvocationResult> {
+    if (bundle !== undefined) this.#options.code.set(version.id, bundle);
+    const run = { invocationId, version, event, sink, eventId, started: this.#now() };
+    const first = await this.#attempt(run);
+    if (!("cutCpuMs" in first)) return first;
+    this.#paths.reruns++;
+    const again = await this.#attempt(run, first.cutCpuMs);
+    // An attempt made without a synchronous slice is never cut.
+    if ("cutCpuMs" in again) throw new Error("a re-run was cut");
+    return again;
+  }
+
+  /** How many invocations took the synchronous path, and how many of its slices were cut (counters). */
+  syncPathStats(): SyncPathStats {
+    return { ...this.#paths };
+  }
+
+  /**
+   * One run of an invocation in one isolate. `spentCpuMs` is given for a re-run: the CPU its cut first attempt
+   * used, which comes off its budget.
+   */
+  async #attempt(run: Run, spentCpuMs?: number): Promise<InvocationResult | { cutCpuMs: number }> {
     const { pool, code, spares, compileCache } = this.#options;
-    if (bundle !== undefined) code.set(version.id, bundle);
-    const started = this.#now();
+    const { invocationId, version, event, sink, eventId, started } = run;
     const key = isolateKey(version);
     const generation = pool.generation(key);
     this.#starting.set(invocationId, false);
@@ -94,9 +179,11 @@ export class Invoker {
       }
       sandbox = spares?.take(version.config.memoryMb) ?? new Sandbox(version.config.memoryMb);
     }
+    const deadline = started + version.config.timeoutMs;
+    const rerun = spentCpuMs !== undefined;
     const watch = new InvocationWatch(sandbox.isolate, {
-      cpuMs: version.config.cpuMs,
-      timeoutMs: version.config.timeoutMs,
+      cpuMs: version.config.cpuMs - (spentCpuMs ?? 0),
+      timeoutMs: rerun ? Math.max(1, deadline - this.#now()) : version.config.timeoutMs,
     });
     this.#inFlight.set(invocationId, watch);
     if (this.#starting.get(invocationId) === true) watch.trip("canceled");
@@ -109,7 +196,10 @@ export class Invoker {
       watch.extendWall(WAIT_UNTIL_MS);
       this.#markFinishing(key, released);
     });
-    let result: SandboxResult;
+    const slice = !cold && !rerun && this.#syncEligible.has(key) ? this.#slice(watch) : undefined;
+    let result: SandboxResult | SliceCut = SLICE_CUT;
+    let threw = false;
+    let cutWallMs: number | undefined;
     try {
       if (cold) {
         watch.startCold();
@@ -124,7 +214,6 @@ export class Invoker {
         pool.add(sandbox, generation);
         watch.startHandler();
       }
-      const deadline = started + version.config.timeoutMs;
       const meta = {
         invocationId,
         tenant: version.tenant,
@@ -139,14 +228,48 @@ export class Invoker {
         ...this.#options.extraHostCalls?.({ version, invocationId, event, deadline }),
         ...response.handlers(),
       };
-      result = await sandbox.dispatch(event, meta, hostCalls);
+      if (slice !== undefined) {
+        this.#paths.syncSlices++;
+        const sliceStart = performance.now();
+        // Not awaited when it finished in the slice: the isolate goes back to the pool before this worker
+        // handles the next message of the batch, which can then reuse it warm.
+        const sliced = sandbox.dispatchSliced(event, meta, hostCalls, slice.ms, slice.guard);
+        result = sliced instanceof Promise ? await sliced : sliced;
+        if (result === SLICE_CUT) {
+          this.#paths.cutSlices++;
+          // A guard stops a slice by disposing its isolate, whose CPU can then no longer be read: its wall time
+          // (never less) is charged instead.
+          if (sandbox.disposed) cutWallMs = performance.now() - sliceStart;
+          // A spent limit ends the invocation as the watch would have, had its timers been able to run.
+          const reason = watch.tripIfSpent();
+          if (reason !== undefined) result = stopped(reason);
+        } else if (sandbox.lateCrossings === 0) this.#paths.syncFinished++;
+      } else {
+        result = await sandbox.dispatch(event, meta, hostCalls);
+      }
     } catch (error) {
+      threw = true;
       result = failure(error, watch, sandbox);
     } finally {
       watch.stop();
       this.#inFlight.delete(invocationId);
-      response.close(watch.reason);
+      // A cut slice sent nothing: the re-run answers through the same sink.
+      if (result !== SLICE_CUT) response.close(watch.reason);
     }
+    if (result === SLICE_CUT) {
+      this.#setSyncEligible(key, false);
+      pool.discard(sandbox);
+      markReleased();
+      return { cutCpuMs: cutWallMs ?? watch.cpuMs };
+    }
+    this.#setSyncEligible(
+      key,
+      !threw &&
+        watch.reason === undefined &&
+        !sandbox.disposed &&
+        sandbox.lateCrossings === 0 &&
+        watch.handlerCpuMs < (this.#options.syncEligibleCpuMs ?? SYNC_ELIGIBLE_CPU_MS),
+    );
     const mapped = mapLocations(result, code.get(version.id));
     // Read before the isolate goes back to the pool, while it still holds this invocation's garbage.
     const peakHeapBytes = this.#heap.sample(sandbox, { cold, cpuMs: watch.cpuMs });
@@ -169,12 +292,36 @@ export class Invoker {
       ...(result.queue === undefined ? {} : { queue: result.queue }),
       ...(mapped.error === undefined ? {} : { error: mapped.error }),
       cold,
-      cpuMs: round(watch.cpuMs),
+      cpuMs: round((spentCpuMs ?? 0) + watch.cpuMs),
       wallMs: round(this.#now() - started),
       logs: mapped.logs,
       droppedLogLines: result.droppedLogLines,
       ...(peakHeapBytes === undefined ? {} : { peakHeapBytes }),
     };
+  }
+
+  /**
+   * How long a synchronous slice may run (SYNC_SLICE_MS or the option, and no longer than a limit allows), and
+   * the guard to stop it when SYNC_SLICE_MS is the bound. Undefined for no synchronous slice.
+   */
+  #slice(watch: InvocationWatch): { ms: number; guard: SliceGuard | undefined } | undefined {
+    const option = this.#options.syncSliceMs;
+    const limit = Number.isFinite(option) ? (option as number) : SYNC_SLICE_MS;
+    const left = watch.leftMs;
+    const ms = Math.min(limit, left);
+    if (ms < 1) return undefined;
+    return { ms, guard: limit < left ? this.#options.sliceGuard : undefined };
+  }
+
+  /** Keys whose last invocation was cheap, oldest first; bounded, a key left out takes the asynchronous path. */
+  #setSyncEligible(key: string, eligible: boolean): void {
+    this.#syncEligible.delete(key);
+    if (!eligible) return;
+    this.#syncEligible.add(key);
+    if (this.#syncEligible.size > MAX_SYNC_ELIGIBLE_KEYS) {
+      const oldest = this.#syncEligible.values().next().value;
+      if (oldest !== undefined) this.#syncEligible.delete(oldest);
+    }
   }
 
   /**
@@ -315,6 +462,12 @@ function mapLocations(
 }
 
 type FailedResult = Omit<SandboxResult, "outcome"> & { outcome: Outcome };
+
+/** The result of an invocation a limit stopped (or that was canceled): its logs went with its isolate. */
+function stopped(reason: LimitReason): SandboxResult {
+  const result: FailedResult = { outcome: reason, logs: [], droppedLogLines: 0 };
+  return result as SandboxResult;
+}
 
 /** Classifies an exception that escaped the sandbox: a tripped limit, the memory limit, or tenant code. */
 function failure(error: unknown, watch: InvocationWatch, sandbox: Sandbox): SandboxResult {

@@ -42,4 +42,32 @@ describe("InvocationWatch", () => {
     await busy(isolate, STARTUP_CPU_MS + 1_500);
     expect(watch.reason).toBe("exceededCpu");
   });
+
+  it("trips a spent limit at once after a synchronous call its timers could not interrupt", () => {
+    isolate = new ivm.Isolate({ memoryLimit: 16 });
+    const context = isolate.createContextSync();
+    const watch = new InvocationWatch(isolate, { cpuMs: 20, timeoutMs: 5_000 });
+    expect(watch.leftMs).toBeGreaterThan(0);
+    expect(watch.tripIfSpent()).toBeUndefined();
+    context.evalSync(spin(300));
+    expect(watch.reason).toBeUndefined();
+    expect(watch.leftMs).toBe(0);
+    expect(watch.tripIfSpent()).toBe("exceededCpu");
+    expect(isolate.isDisposed).toBe(true);
+  });
+
+  it("counts a handler's CPU apart from its cold start", () => {
+    isolate = new ivm.Isolate({ memoryLimit: 16 });
+    const context = isolate.createContextSync();
+    const watch = new InvocationWatch(isolate, { cpuMs: 500, timeoutMs: 5_000 });
+    watch.startCold();
+    context.evalSync(spin(40));
+    const coldCpuMs = watch.cpuMs;
+    watch.startHandler();
+    context.evalSync(spin(5));
+    watch.stop();
+    expect(coldCpuMs).toBeGreaterThan(0);
+    expect(watch.handlerCpuMs).toBeGreaterThan(0);
+    expect(watch.handlerCpuMs).toBeCloseTo(watch.cpuMs - coldCpuMs, 3);
+  });
 });

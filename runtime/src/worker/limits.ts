@@ -25,6 +25,10 @@ export class InvocationWatch {
   /** Where the current budget (startup, then the handler's) is counted from. */
   #budgetStart: bigint;
   #budgetMs: number;
+  /** Where the handler's CPU is counted from: the start, or `startHandler` after a cold start. */
+  #handlerStart: bigint;
+  /** performance.now() at which the wall-clock limit trips. */
+  #wallDeadline: number;
   #cpuEnd: bigint | undefined;
   #cpuTimer: NodeJS.Timeout | undefined;
   #wallTimer: NodeJS.Timeout | undefined;
@@ -36,6 +40,8 @@ export class InvocationWatch {
     this.#cpuStart = isolate.cpuTime;
     this.#budgetStart = this.#cpuStart;
     this.#budgetMs = limits.cpuMs;
+    this.#handlerStart = this.#cpuStart;
+    this.#wallDeadline = performance.now() + limits.timeoutMs;
     this.#wallTimer = setTimeout(() => this.trip("timeout"), limits.timeoutMs);
     this.#armCpuCheck(limits.cpuMs);
   }
@@ -48,6 +54,7 @@ export class InvocationWatch {
   /** The handler begins: its own CPU budget is counted from now. */
   startHandler(): void {
     this.#rebudget(this.#limits.cpuMs);
+    this.#handlerStart = this.#budgetStart;
   }
 
   #rebudget(ms: number): void {
@@ -67,13 +74,45 @@ export class InvocationWatch {
     return Number((this.#cpuEnd ?? this.#readCpu()) - this.#cpuStart) / 1e6;
   }
 
+  /** CPU of the handler alone (a cold start's loading left out). */
+  get handlerCpuMs(): number {
+    return Number((this.#cpuEnd ?? this.#readCpu()) - this.#handlerStart) / 1e6;
+  }
+
+  /**
+   * How long the isolate may still run before a limit trips: the smaller of the CPU budget left and the wall
+   * time left. A synchronous slice (sandbox.ts `dispatchSliced`) is bounded by it, as the timers of this watch
+   * cannot fire while the slice blocks the event loop.
+   */
+  get leftMs(): number {
+    const cpuLeft = this.#budgetMs - Number(this.#readCpu() - this.#budgetStart) / 1e6;
+    return Math.max(0, Math.min(cpuLeft, this.#wallDeadline - performance.now()));
+  }
+
+  /**
+   * Trips the limit that is spent now, if one is (CPU first): for the moment right after a synchronous slice
+   * was stopped, before the timers of this watch had a chance to run. Returns the reason, if any.
+   */
+  tripIfSpent(): LimitReason | undefined {
+    if (this.#reason === undefined && this.#cpuEnd === undefined) {
+      const used = Number(this.#readCpu() - this.#budgetStart) / 1e6;
+      if (used >= this.#budgetMs) this.trip("exceededCpu");
+      else if (performance.now() >= this.#wallDeadline) this.trip("timeout");
+    }
+    return this.#reason;
+  }
+
   /** Stops the isolate now (disposing it) and records why. The first reason wins. */
   trip(reason: LimitReason): void {
     if (this.#reason !== undefined || this.#cpuEnd !== undefined) return;
     this.#reason = reason;
     this.#cpuEnd = this.#readCpu();
     this.#clearTimers();
-    if (!this.#isolate.isDisposed) this.#isolate.dispose();
+    try {
+      if (!this.#isolate.isDisposed) this.#isolate.dispose();
+    } catch {
+      // Disposed meanwhile by the slice guard's thread (slice-guard.ts).
+    }
   }
 
   /**
@@ -83,6 +122,7 @@ export class InvocationWatch {
   extendWall(ms: number): void {
     if (this.#reason !== undefined || this.#cpuEnd !== undefined) return;
     clearTimeout(this.#wallTimer);
+    this.#wallDeadline = performance.now() + ms;
     this.#wallTimer = setTimeout(() => this.trip("timeout"), ms);
   }
 

@@ -13,8 +13,10 @@ import { EgressMeter } from "./egress/egress-meter.js";
 import { createEgressFetch, type EgressFetch, SubrequestBudget } from "./egress/index.js";
 import { CodeCache, CodeNeeded, Invoker } from "./invoker.js";
 import { IsolatePool } from "./isolate-pool.js";
+import { preludeCodeCache } from "./prelude-code-cache.js";
 import type { ResponseSink } from "./response-sink.js";
 import { Sandbox } from "./sandbox.js";
+import { SliceGuard } from "./slice-guard.js";
 import { DEFAULT_SPARES_PER_SIZE, SpareIsolates } from "./spare-isolates.js";
 import { SpecCache } from "./spec-cache.js";
 
@@ -34,6 +36,7 @@ const spares = new SpareIsolates<Sandbox>({
   now: Date.now,
   onError: (error) =>
     process.stderr.write(`skiff worker: could not prepare a spare isolate: ${String(error)}\n`),
+  beforeFirst: () => preludeCodeCache.enrich(() => new Sandbox(128)),
 });
 const compileCache = new CompileCache(
   env.SKIFF_COMPILE_CACHE_DIR === undefined ? {} : { dir: env.SKIFF_COMPILE_CACHE_DIR },
@@ -42,11 +45,18 @@ let egressPolicy: EgressPolicy = JSON.parse(env.SKIFF_EGRESS_POLICY ?? "null") ?
 let egressFetch: EgressFetch = createEgressFetch(egressPolicy);
 /** Outbound fetch bytes of the invocations running here, reported with each result (usage metering). */
 const egressMeter = new EgressMeter();
+/** Stops synchronous slices that run too long; SKIFF_SLICE_GUARD=0 leaves that to isolated-vm's `timeout`. */
+const sliceGuard = env.SKIFF_SLICE_GUARD === "0" ? undefined : new SliceGuard();
+// The guard's watcher runs on one of isolated-vm's threads: stopped before the process exits, however it exits
+// (left running, it crashes the exit).
+process.on("exit", () => sliceGuard?.close());
 const invoker = new Invoker({
   pool,
   code: new CodeCache(),
   spares,
   compileCache,
+  ...(env.SKIFF_SYNC_SLICE_MS === undefined ? {} : { syncSliceMs: Number(env.SKIFF_SYNC_SLICE_MS) }),
+  ...(sliceGuard === undefined ? {} : { sliceGuard }),
   extraHostCalls: ({ version, deadline, invocationId, event }) => {
     const budget = new SubrequestBudget(egressPolicy.maxSubrequests);
     const allowedHosts = version.config.allowedHosts ?? [];
@@ -233,7 +243,12 @@ function handle(message: ToWorker): void {
       invoker.cancel(message.id);
       break;
     case "stats":
-      send({ type: "stats", id: message.id, rssBytes: process.memoryUsage().rss, isolates: pool.stats() });
+      send({
+        type: "stats",
+        id: message.id,
+        rssBytes: process.memoryUsage().rss,
+        isolates: { ...pool.stats(), ...invoker.syncPathStats() },
+      });
       break;
     case "check":
       checkBundle(message.bundle).then((result) => send({ type: "checked", id: message.id, result }));

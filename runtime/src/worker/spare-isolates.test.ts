@@ -116,4 +116,94 @@ describe("SpareIsolates", () => {
     expect(made.map((spare) => spare.disposed)).toEqual([true]);
     spares.close();
   });
+
+  it("waits until no cold start took a spare for quietMs before making the next one", async () => {
+    let now = 0;
+    const sleeps: Array<{ ms: number; wake: () => void }> = [];
+    const created: FakeSpare[] = [];
+    const spares = new SpareIsolates<FakeSpare>({
+      perSize: 5,
+      defaultMemoryMb: 128,
+      unusedTtlMs: 1000,
+      quietMs: 30,
+      lowWater: 1,
+      create: (mb) => {
+        const spare = new FakeSpare(mb);
+        created.push(spare);
+        return spare;
+      },
+      now: () => now,
+      sleep: (ms) => new Promise<void>((wake) => sleeps.push({ ms, wake })),
+    });
+    await settle();
+    expect(spares.count()).toBe(5);
+    now = 100;
+    spares.take(128);
+    spares.take(128);
+    spares.refill(128);
+    await settle();
+    // Three spares left, a cold start 0 ms ago: nothing is made yet, the fill waits out the quiet period.
+    expect(created).toHaveLength(5);
+    expect(sleeps.map((sleep) => sleep.ms)).toEqual([30]);
+    now = 120;
+    spares.take(128); // another cold start meanwhile: the wait starts over
+    sleeps.shift()?.wake();
+    await settle();
+    expect(created).toHaveLength(5);
+    expect(sleeps.map((sleep) => sleep.ms)).toEqual([30]);
+    now = 150;
+    sleeps.shift()?.wake();
+    await settle();
+    expect(spares.count()).toBe(5);
+    expect(created).toHaveLength(8);
+    spares.close();
+  });
+
+  it("refills at once a size about to run dry, quiet or not", async () => {
+    const sleeps: number[] = [];
+    const spares = new SpareIsolates<FakeSpare>({
+      perSize: 2,
+      defaultMemoryMb: 128,
+      unusedTtlMs: 1000,
+      quietMs: 1_000,
+      lowWater: 1,
+      create: (mb) => new FakeSpare(mb),
+      now: () => 5,
+      sleep: (ms) => {
+        sleeps.push(ms);
+        return new Promise<void>(() => {});
+      },
+    });
+    await settle();
+    expect(spares.take(128)?.prepared).toBe(true);
+    spares.refill(128);
+    await settle();
+    expect(spares.count()).toBe(2);
+    expect(sleeps).toEqual([]);
+    spares.close();
+  });
+
+  it("awaits beforeFirst once, before the first spare is made, and goes on if it fails", async () => {
+    const order: string[] = [];
+    const spares = new SpareIsolates<FakeSpare>({
+      perSize: 1,
+      defaultMemoryMb: 128,
+      unusedTtlMs: 1000,
+      create: (mb) => {
+        order.push(`create ${mb}`);
+        return new FakeSpare(mb);
+      },
+      now: () => 0,
+      beforeFirst: async () => {
+        order.push("before");
+        throw new Error("no cache today");
+      },
+    });
+    spares.take(64);
+    spares.refill(64);
+    await settle();
+    expect(order).toEqual(["before", "create 128", "create 64"]);
+    expect(spares.count()).toBe(2);
+    spares.close();
+  });
 });

@@ -1,8 +1,10 @@
 // Delivers async events (DESIGN §6): leases due events, invokes their function, deletes them on success;
 // retries failures with backoff and jitter up to the function's `async.maxAttempts` and `maxEventAgeSeconds`,
 // then moves them to the dead letters. Leases expire, so a crashed process's events are delivered again.
-// A lease takes no more events of a function than this process can run now (its free concurrency): the rest
-// stay in the queue, due, and are leased as deliveries finish, with no write to put them back.
+// A function is looked at again once fewer of its events are held than it runs at once (its concurrency), and a
+// lease then takes up to twice that: the extra wait here for a slot, so that a busy function costs one lease
+// transaction per batch of events instead of one per finished delivery. The rest stay in the queue, due, and
+// untouched (no write puts them back).
 import {
   type InvocationEvent,
   type InvocationRecord,
@@ -65,10 +67,12 @@ const DEFER_MS = 1000;
 const MAX_REFUSED = 16;
 /** How often a filling batch of storage notifications is looked at again. */
 const BATCH_POLL_MS = 100;
+/** A function holds up to this many times its concurrency: what runs, and the next batch waiting for slots. */
+const LEASE_AHEAD = 2;
 
 /**
  * One function's share of this process: the events it holds leased and the deliveries running. `held` never
- * passes `capacity` (what its concurrency lets run), so a lease leaves the rest of its backlog in the queue.
+ * passes LEASE_AHEAD times what its concurrency lets run, so a lease leaves the rest of its backlog in the queue.
  */
 interface FunctionShare {
   tenant: string;
@@ -88,6 +92,8 @@ export class EventDispatcher {
   /** Events leased and not yet settled, over every function: at most `maxInFlight`. */
   #held = 0;
   #timer: TimerHandle | undefined;
+  /** The last look ran out of room (`maxInFlight`): every finished delivery looks again, not only low ones. */
+  #starved = false;
   #ticking = false;
   #again = false;
   #stopped = true;
@@ -151,9 +157,11 @@ export class EventDispatcher {
     try {
       const room = this.#o.maxInFlight - this.#held;
       // With no room, the next finished delivery schedules a tick.
+      this.#starved = room <= 0;
       if (room <= 0) return;
       const now = this.#o.clock.now();
       const { leased, refused } = await this.#lease(now, room);
+      if (leased.length >= room) this.#starved = true;
       for (const batch of await this.#batches(leased, now)) this.#track(this.#deliver(batch));
       if (this.#stopped) return;
       if (this.#again || refused >= MAX_REFUSED) {
@@ -202,15 +210,16 @@ export class EventDispatcher {
     return { leased, refused };
   }
 
-  /** How many events of the candidate's function this process may hold: one per concurrency slot (a batch each). */
+  /** How many events of the candidate's function this process may hold: LEASE_AHEAD per slot (a batch each). */
   #capacityFor(candidate: LeaseCandidate): number {
     const version = this.#o.resolve(candidate.tenant, candidate.functionName);
     // Gone: its events are only dead-lettered, which takes no slot.
     if (version === undefined) return Number.POSITIVE_INFINITY;
     const perDelivery = candidate.kind === "storage" ? batchSettings(candidate).size : 1;
-    return version.config.concurrency * perDelivery;
+    return version.config.concurrency * perDelivery * LEASE_AHEAD;
   }
 
+  /** Holds at least what it runs at once: its next look can wait until it holds less. */
   #isFull(share: FunctionShare): boolean {
     const version = this.#o.resolve(share.tenant, share.functionName);
     return version !== undefined && share.held >= version.config.concurrency * share.batchSize;
@@ -260,7 +269,6 @@ export class EventDispatcher {
       .catch((error) => this.#o.onError?.(error))
       .finally(() => {
         this.#inFlight.delete(tracked);
-        if (!this.#stopped) this.#schedule(0);
       });
     this.#inFlight.add(tracked);
   }
@@ -295,6 +303,9 @@ export class EventDispatcher {
         this.#unhold(this.#share(group[0]?.tenant ?? "", group[0]?.functionName ?? ""), group.length);
         continue;
       }
+      // In the order they happened: a notification that arrived while the others waited out the batch window
+      // is due earlier than they are (its own creation time) and may come first from the lease.
+      group.sort((a, b) => a.createdAt - b.createdAt);
       for (let i = 0; i < group.length; i += size) single.push(group.slice(i, i + size));
     }
     return single;
@@ -307,6 +318,8 @@ export class EventDispatcher {
       await this.#deliverHeld(events, share);
     } finally {
       this.#unhold(share, events.length);
+      // Still holding its next deliveries: the look waits until it holds fewer than it runs (a batch to lease).
+      if (!this.#stopped && (this.#starved || !this.#isFull(share))) this.#schedule(0);
     }
   }
 

@@ -8,6 +8,26 @@ export const isolateCacheStats = z.strictObject({
   hits: z.number().int().meta({ description: "Invocations that found a warm isolate." }),
   misses: z.number().int().meta({ description: "Invocations that needed a cold start." }),
   evictions: z.number().int(),
+  syncSlices: z
+    .number()
+    .int()
+    .optional()
+    .meta({ description: "Warm invocations whose first slice ran synchronously." }),
+  syncFinished: z
+    .number()
+    .int()
+    .optional()
+    .meta({ description: "Synchronous first slices in which the invocation finished." }),
+  cutSlices: z
+    .number()
+    .int()
+    .optional()
+    .meta({ description: "Synchronous slices stopped by their timeout." }),
+  reruns: z
+    .number()
+    .int()
+    .optional()
+    .meta({ description: "Invocations run again asynchronously after a cut slice." }),
 });
 
 export const runtimeStats = z

@@ -1,0 +1,161 @@
+// The data plane served straight from Node's `request` listener, before Hono: no Hono context, no Fetch
+// Request, Response or Headers per request. It answers exactly as the Hono chain (request id, HTTP metrics,
+// URL limit, data plane, error handler) would, at a fraction of the main process's CPU per warm request.
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { SkiffError } from "@skiff/core";
+import { getPath } from "hono/utils/url";
+import type { Logger } from "pino";
+import { clientError, errorHeaders } from "../error-handler.js";
+import { acceptedRequestId, REQUEST_ID_HEADER } from "../http/request-id.js";
+import { admittedVersion, type DataPlaneDeps } from "./data-plane.js";
+import { type DataPlaneTarget, DataPlaneTargets } from "./data-plane-target.js";
+import { nodeHttpEvent } from "./http-event.js";
+import { drainUnread } from "./incoming-drain.js";
+import { INVOCATION_ID_HEADER, type PlainResponse } from "./invocation-response.js";
+import { clientGone } from "./node-request.js";
+import { writePlainResponse } from "./node-response.js";
+import { runPlainInvocation } from "./run-invocation.js";
+
+/** Takes a request (true) or leaves it to the next listener (false), deciding synchronously. */
+export type NodeRequestHandler = (incoming: IncomingMessage, outgoing: ServerResponse) => boolean;
+
+/** Where each answered request is counted and timed (the HTTP RED metrics). */
+export interface HttpObserver {
+  observeHttp(route: "function", method: string, status: number, seconds: number): void;
+}
+
+export type NodeDataPlaneDeps = DataPlaneDeps & {
+  logger: Logger;
+  /** Longest request target in bytes; a longer one is left to the Hono chain, which answers 414. */
+  maxUrlBytes: number;
+  metrics: HttpObserver;
+  newRequestId?: () => string;
+};
+
+/**
+ * The handler for Node's `request` event: answers data-plane requests (`dataPlaneTarget`) and returns true, or
+ * returns false at once for anything else, which then goes to the Hono app.
+ *
+ * @example
+ * const dataPlane = nodeDataPlane(deps);
+ * createServer((incoming, outgoing) => dataPlane(incoming, outgoing) || honoListener(incoming, outgoing));
+ */
+export function nodeDataPlane(deps: NodeDataPlaneDeps): NodeRequestHandler {
+  const newRequestId = deps.newRequestId ?? randomUUID;
+  const targets = new DataPlaneTargets(deps.baseDomain, deps.maxUrlBytes);
+  return (incoming, outgoing) => {
+    const target = targets.of(incoming);
+    if (target === undefined) return false;
+    void serve(deps, newRequestId, target, incoming, outgoing);
+    return true;
+  };
+}
+
+async function serve(
+  deps: NodeDataPlaneDeps,
+  newRequestId: () => string,
+  target: DataPlaneTarget,
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+): Promise<void> {
+  const started = performance.now();
+  const method = incoming.method ?? "GET";
+  const requestId = acceptedRequestId(headerValue(incoming, REQUEST_ID_HEADER)) ?? newRequestId();
+  if (method !== "GET" && method !== "HEAD") drainUnread(incoming, outgoing);
+  let plain: PlainResponse;
+  try {
+    plain = await invoke(deps, target, incoming, outgoing);
+  } catch (error) {
+    const answer = clientError(error, deps.logger, () => ({
+      requestId,
+      method,
+      path: getPath({ url: target.href } as Request),
+    }));
+    plain = errorAnswer(answer);
+  }
+  if (method === "HEAD") plain = withoutBody(plain);
+  let written: Promise<void>;
+  try {
+    written = writePlainResponse(outgoing, plain, [[REQUEST_ID_HEADER, requestId]]);
+  } catch (error) {
+    deps.logger.error({ err: error, requestId }, "could not write a function's response");
+    outgoing.destroy();
+    return;
+  }
+  const ms = performance.now() - started;
+  deps.metrics.observeHttp("function", method, plain.status, ms / 1000);
+  logAnswered(deps.logger, requestId, method, target, plain, ms);
+  await written;
+}
+
+/** The Hono data plane's work (`dataPlane`), reading Node's request. */
+async function invoke(
+  deps: NodeDataPlaneDeps,
+  { origin, mount }: DataPlaneTarget,
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+): Promise<PlainResponse> {
+  const version = admittedVersion(deps, mount);
+  const signal = clientGone({ incoming, outgoing });
+  const event = await nodeHttpEvent(incoming, `${origin}${mount.path}`, deps.requestBodyBytes);
+  // A client that left while its body was being read would see nothing of an invocation: do not start one.
+  if (signal.aborted) {
+    throw new SkiffError("INVALID_REQUEST", "the client closed the connection before its request was read");
+  }
+  const clientIp = incoming.socket?.remoteAddress;
+  if (clientIp !== undefined) event.clientIp = clientIp;
+  return runPlainInvocation(deps, version, event, {
+    trigger: "http",
+    signal,
+    chunked: incoming.httpVersion !== "1.0",
+  });
+}
+
+/** Hono answers HEAD with the GET response's head and no body (not even a Content-Length): so does this. */
+function withoutBody(plain: PlainResponse): PlainResponse {
+  if (plain.body === null) return plain;
+  if (plain.body instanceof ReadableStream) plain.body.cancel().catch(() => {});
+  return { ...plain, body: null };
+}
+
+/** A platform error as the Hono error handler renders it (`c.json`: DESIGN §5 JSON, its extra headers). */
+function errorAnswer(error: SkiffError): PlainResponse {
+  return {
+    status: error.status,
+    statusText: "",
+    headers: [["content-type", "application/json"], ...errorHeaders(error)],
+    body: JSON.stringify(error.toBody()),
+  };
+}
+
+/** The `requestId` middleware's line for each answered request (info; 5xx at warn). */
+function logAnswered(
+  logger: Logger,
+  requestId: string,
+  method: string,
+  target: DataPlaneTarget,
+  plain: PlainResponse,
+  ms: number,
+): void {
+  const level = plain.status >= 500 ? "warn" : "info";
+  if (!logger.isLevelEnabled(level)) return;
+  const invocationId = plain.headers.find(([name]) => name === INVOCATION_ID_HEADER)?.[1];
+  logger[level](
+    {
+      requestId,
+      method,
+      path: getPath({ url: target.href } as Request),
+      status: plain.status,
+      ms: Math.round(ms * 100) / 100,
+      ...(invocationId ? { invocationId } : {}),
+    },
+    "request answered",
+  );
+}
+
+/** A request header as `Headers.get` gives it: repeated values joined with ", ". */
+function headerValue(incoming: IncomingMessage, name: string): string | undefined {
+  const value = incoming.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
