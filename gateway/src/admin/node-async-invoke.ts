@@ -7,16 +7,16 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { assertValidName, LIMITS, SkiffError } from "@skiff/core";
-import type { Logger } from "pino";
 import { bearerAuthenticator, tenantAccessRefusal } from "../auth.js";
 import { readIncomingBody } from "../data-plane/incoming-body.js";
 import { drainUnread } from "../data-plane/incoming-drain.js";
 import type { PlainResponse } from "../data-plane/invocation-response.js";
 import type { NodeRequestHandler } from "../data-plane/node-data-plane.js";
-import { writePlainResponse } from "../data-plane/node-response.js";
+import { headerValue } from "../data-plane/node-request.js";
+import { errorResponse, writePlainResponse } from "../data-plane/node-response.js";
 import type { GatewayDeps } from "../deps.js";
-import { clientError, errorHeaders } from "../error-handler.js";
-import { acceptedRequestId, REQUEST_ID_HEADER } from "../http/request-id.js";
+import { clientError } from "../error-handler.js";
+import { acceptedRequestId, logRequestAnswered, REQUEST_ID_HEADER } from "../http/request-id.js";
 import { parseJsonBytes } from "../json-body.js";
 import type { RouteKind } from "../metrics/route-kind.js";
 import { type AsyncInvokeDeps, queueInvoke } from "./async-invoke.js";
@@ -106,12 +106,7 @@ async function serve(
     };
   } catch (error) {
     const answer = clientError(error, deps.logger, () => ({ requestId, method: "POST", path }));
-    plain = {
-      status: answer.status,
-      statusText: "",
-      headers: [["content-type", "application/json"], ...errorHeaders(answer)],
-      body: JSON.stringify(answer.toBody()),
-    };
+    plain = errorResponse(answer);
   }
   try {
     await writePlainResponse(outgoing, plain, [[REQUEST_ID_HEADER, requestId]]);
@@ -122,7 +117,7 @@ async function serve(
   }
   const ms = performance.now() - started;
   deps.metrics.observeHttp("admin", "POST", plain.status, ms / 1000);
-  logAnswered(deps.logger, requestId, path, plain.status, ms);
+  logRequestAnswered(deps.logger, plain.status, () => ({ requestId, method: "POST", path, ms }));
 }
 
 /** Whether `host` is, or may be, `{function}.{tenant}.{baseDomain}`: the data plane decides those. */
@@ -140,16 +135,6 @@ async function readPayload(incoming: IncomingMessage): Promise<unknown> {
   return parseJsonBytes(bytes);
 }
 
-/** The `requestId` middleware's line for each answered request (info; 5xx at warn). */
-function logAnswered(logger: Logger, requestId: string, path: string, status: number, ms: number): void {
-  const level = status >= 500 ? "warn" : "info";
-  if (!logger.isLevelEnabled(level)) return;
-  logger[level](
-    { requestId, method: "POST", path, status, ms: Math.round(ms * 100) / 100 },
-    "request answered",
-  );
-}
-
 /**
  * `Authorization` as `Headers.get` gives it: Node keeps only the first of repeated ones, a Fetch `Headers` (what
  * the Hono route reads) joins them all, which then is no bearer token.
@@ -163,10 +148,4 @@ function authorizationOf(incoming: IncomingMessage): string | undefined {
     value = value === undefined ? raw[i + 1] : `${value}, ${raw[i + 1]}`;
   }
   return value;
-}
-
-/** A request header as `Headers.get` gives it: repeated values joined with ", ". */
-function headerValue(incoming: IncomingMessage, name: string): string | undefined {
-  const value = incoming.headers[name];
-  return Array.isArray(value) ? value.join(", ") : value;
 }

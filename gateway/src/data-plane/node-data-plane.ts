@@ -6,15 +6,15 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { SkiffError } from "@skiff/core";
 import { getPath } from "hono/utils/url";
 import type { Logger } from "pino";
-import { clientError, errorHeaders } from "../error-handler.js";
-import { acceptedRequestId, REQUEST_ID_HEADER } from "../http/request-id.js";
+import { clientError } from "../error-handler.js";
+import { acceptedRequestId, logRequestAnswered, REQUEST_ID_HEADER } from "../http/request-id.js";
 import { admittedVersion, type DataPlaneDeps } from "./data-plane.js";
 import { type DataPlaneTarget, DataPlaneTargets } from "./data-plane-target.js";
 import { nodeHttpEvent } from "./http-event.js";
 import { drainUnread } from "./incoming-drain.js";
 import { INVOCATION_ID_HEADER, type PlainResponse } from "./invocation-response.js";
-import { clientGone } from "./node-request.js";
-import { writePlainResponse } from "./node-response.js";
+import { clientGone, headerValue } from "./node-request.js";
+import { errorResponse, writePlainResponse } from "./node-response.js";
 import { runPlainInvocation } from "./run-invocation.js";
 
 /** Takes a request (true) or leaves it to the next listener (false), deciding synchronously. */
@@ -72,7 +72,7 @@ async function serve(
       method,
       path: getPath({ url: target.href } as Request),
     }));
-    plain = errorAnswer(answer);
+    plain = errorResponse(answer);
   }
   if (method === "HEAD") plain = withoutBody(plain);
   let written: Promise<void>;
@@ -85,7 +85,13 @@ async function serve(
   }
   const ms = performance.now() - started;
   deps.metrics.observeHttp("function", method, plain.status, ms / 1000);
-  logAnswered(deps.logger, requestId, method, target, plain, ms);
+  logRequestAnswered(deps.logger, plain.status, () => ({
+    requestId,
+    method,
+    path: getPath({ url: target.href } as Request),
+    ms,
+    invocationId: plain.headers.find(([name]) => name === INVOCATION_ID_HEADER)?.[1],
+  }));
   await written;
 }
 
@@ -117,45 +123,4 @@ function withoutBody(plain: PlainResponse): PlainResponse {
   if (plain.body === null) return plain;
   if (plain.body instanceof ReadableStream) plain.body.cancel().catch(() => {});
   return { ...plain, body: null };
-}
-
-/** A platform error as the Hono error handler renders it (`c.json`: DESIGN §5 JSON, its extra headers). */
-function errorAnswer(error: SkiffError): PlainResponse {
-  return {
-    status: error.status,
-    statusText: "",
-    headers: [["content-type", "application/json"], ...errorHeaders(error)],
-    body: JSON.stringify(error.toBody()),
-  };
-}
-
-/** The `requestId` middleware's line for each answered request (info; 5xx at warn). */
-function logAnswered(
-  logger: Logger,
-  requestId: string,
-  method: string,
-  target: DataPlaneTarget,
-  plain: PlainResponse,
-  ms: number,
-): void {
-  const level = plain.status >= 500 ? "warn" : "info";
-  if (!logger.isLevelEnabled(level)) return;
-  const invocationId = plain.headers.find(([name]) => name === INVOCATION_ID_HEADER)?.[1];
-  logger[level](
-    {
-      requestId,
-      method,
-      path: getPath({ url: target.href } as Request),
-      status: plain.status,
-      ms: Math.round(ms * 100) / 100,
-      ...(invocationId ? { invocationId } : {}),
-    },
-    "request answered",
-  );
-}
-
-/** A request header as `Headers.get` gives it: repeated values joined with ", ". */
-function headerValue(incoming: IncomingMessage, name: string): string | undefined {
-  const value = incoming.headers[name];
-  return Array.isArray(value) ? value.join(", ") : value;
 }

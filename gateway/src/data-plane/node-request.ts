@@ -72,3 +72,9 @@ export class ClientDeparture implements CancelSignal {
     }
   }
 }
+
+/** A request header as `Headers.get` gives it: repeated values joined with ", ". */
+export function headerValue(incoming: IncomingMessage, name: string): string | undefined {
+  const value = incoming.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}

@@ -1,7 +1,8 @@
 // Writes a plain response straight to Node's ServerResponse: one flat header array and `end(body)`, or the
 // body's chunks as they come. The head is the one @hono/node-server wrote for the equivalent Fetch Response.
 import type { ServerResponse } from "node:http";
-import type { HeaderList } from "@skiff/core";
+import type { HeaderList, SkiffError } from "@skiff/core";
+import { errorHeaders } from "../error-handler.js";
 import type { PlainResponse } from "./invocation-response.js";
 
 /** What @hono/node-server gives a response without a Content-Type; kept so both paths answer alike. */
@@ -120,4 +121,14 @@ function trimHttpWhitespace(value: string): string {
   const last = value.charCodeAt(value.length - 1);
   if (first > 32 && last > 32) return value;
   return value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
+}
+
+/** A platform error as the Hono error handler renders it (`c.json`: DESIGN §5 JSON and its extra headers). */
+export function errorResponse(error: SkiffError): PlainResponse {
+  return {
+    status: error.status,
+    statusText: "",
+    headers: [["content-type", "application/json"], ...errorHeaders(error)],
+    body: JSON.stringify(error.toBody()),
+  };
 }

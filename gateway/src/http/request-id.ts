@@ -48,27 +48,49 @@ export function requestId(options: RequestIdOptions) {
       await next();
     } finally {
       setResponseHeader(c, REQUEST_ID_HEADER, id);
-      const status = c.res.status;
-      const level = status >= 500 ? "warn" : "info";
-      if (logger.isLevelEnabled(level)) {
-        const invocationId =
+      logRequestAnswered(logger, c.res.status, () => ({
+        requestId: id,
+        method: c.req.method,
+        path: c.req.path,
+        ms: performance.now() - started,
+        invocationId:
           options.invocationIdHeader === undefined
             ? undefined
-            : c.res.headers.get(options.invocationIdHeader);
-        logger[level](
-          {
-            requestId: id,
-            method: c.req.method,
-            path: c.req.path,
-            status,
-            ms: Math.round((performance.now() - started) * 100) / 100,
-            ...(invocationId ? { invocationId } : {}),
-          },
-          "request answered",
-        );
-      }
+            : c.res.headers.get(options.invocationIdHeader),
+      }));
     }
   });
+}
+
+/** What the "request answered" line says besides the status; built only when the line is logged. */
+export interface AnsweredRequest {
+  requestId: string;
+  method: string;
+  path: string;
+  /** Time to the response head. */
+  ms: number;
+  invocationId?: string | null | undefined;
+}
+
+/**
+ * The one line logged for each answered request (info; 5xx at warn), by the `requestId` middleware and by the
+ * paths that answer before Hono (data plane, async invoke), so every request is logged alike.
+ */
+export function logRequestAnswered(logger: Logger, status: number, describe: () => AnsweredRequest): void {
+  const level = status >= 500 ? "warn" : "info";
+  if (!logger.isLevelEnabled(level)) return;
+  const { requestId, method, path, ms, invocationId } = describe();
+  logger[level](
+    {
+      requestId,
+      method,
+      path,
+      status,
+      ms: Math.round(ms * 100) / 100,
+      ...(invocationId ? { invocationId } : {}),
+    },
+    "request answered",
+  );
 }
 
 /** The logger for a request: `logger` with the request's id bound, if the request has one. */
