@@ -155,6 +155,24 @@ describe("bearer auth", () => {
     await storage.apiKeys.revoke("acme", admin.record.id);
     expect((await call("/whoami", `Bearer ${admin.key}`)).status).toBe(401);
   });
+
+  it("refuses a key revoked after it was used (its digest is remembered, never its owner)", async () => {
+    const { call, admin, storage } = await setup();
+    expect((await call("/whoami", `Bearer ${admin.key}`)).status).toBe(200);
+    await storage.apiKeys.revoke("acme", admin.record.id);
+    expect((await call("/whoami", `Bearer ${admin.key}`)).status).toBe(401);
+  });
+
+  it("keeps telling the operator and tenant keys apart on repeated requests", async () => {
+    const { call, admin } = await setup();
+    for (let i = 0; i < 3; i++) {
+      expect(await json(await call("/whoami", `Bearer ${OPERATOR}`))).toEqual({ kind: "operator" });
+      expect(await json(await call("/whoami", `Bearer ${admin.key}`))).toMatchObject({
+        kind: "tenant",
+        tenant: "acme",
+      });
+    }
+  });
 });
 
 describe("access rules", () => {

@@ -12,6 +12,7 @@ import { SkiffError } from "@skiff/core";
 import type { ApiKeyRecord, ApiKeyRepository } from "@skiff/storage";
 import { createMiddleware } from "hono/factory";
 import type { Logger } from "pino";
+import { KeyDigests } from "./key-digests.js";
 import type { KeyLookupCache } from "./key-lookup-cache.js";
 
 /** The caller behind a request: the operator (SKIFF_ADMIN_TOKEN) or one tenant's API key. */
@@ -67,18 +68,22 @@ export function bearerAuthenticator(
 ): (authorization: string | undefined) => Promise<Principal> {
   const adminDigest = options.adminToken ? digest(options.adminToken) : undefined;
   const recordUse = keyUseRecorder(options);
+  const digests = new KeyDigests();
   return async (header) => {
     const key = header === undefined ? undefined : BEARER.exec(header)?.[1];
     if (key === undefined) {
       throw new SkiffError("UNAUTHORIZED", "missing API key: send the header 'Authorization: Bearer <key>'");
     }
     // One SHA-256 serves both checks: the operator comparison and the tenant key's lookup (its hex).
-    const keyDigest = digest(key);
-    if (adminDigest !== undefined && timingSafeEqual(keyDigest, adminDigest)) return { kind: "operator" };
-    const keyHash = keyDigest.toString("hex");
-    const record = await (options.cache?.find(options.apiKeys, keyHash) ??
-      options.apiKeys.findByHash(keyHash));
+    const keyDigest = digests.of(key);
+    if (adminDigest !== undefined && timingSafeEqual(keyDigest.bytes, adminDigest)) {
+      digests.keep(key, keyDigest);
+      return { kind: "operator" };
+    }
+    const record = await (options.cache?.find(options.apiKeys, keyDigest.hex) ??
+      options.apiKeys.findByHash(keyDigest.hex));
     if (record === undefined) throw new SkiffError("UNAUTHORIZED", "unknown or revoked API key");
+    digests.keep(key, keyDigest);
     recordUse(record.id);
     return { kind: "tenant", tenant: record.tenantName, key: record };
   };

@@ -204,9 +204,14 @@ describe("SqliteEventQueue", () => {
             WHERE e.available_at <= 1 AND (e.lease_owner IS NULL OR e.lease_expires_at <= 1)
             ORDER BY e.available_at, e.created_at LIMIT 10`),
     ).toMatch(/^SEARCH e USING INDEX events_due \(available_at<\?\)/);
-    expect(plan("DELETE FROM events WHERE id = 'x' AND lease_owner = 'o'")).toMatch(
+    expect(plan("DELETE FROM events WHERE id = 'x' AND lease_owner = 'o' RETURNING idempotency_key")).toMatch(
       /USING INDEX sqlite_autoindex_events_1 \(id=\?\)/,
     );
+    // The rows of a lease are updated by id, one index look-up each, not by scanning the table.
+    expect(
+      plan(`UPDATE events SET lease_owner = 'o', lease_expires_at = 1, attempts = attempts + 1
+            WHERE id IN (SELECT value FROM json_each('["a","b"]'))`),
+    ).toMatch(/^SEARCH events USING COVERING INDEX sqlite_autoindex_events_1 \(id=\?\)/);
     expect(
       plan(
         "SELECT lease_expires_at FROM events WHERE lease_owner IS NOT NULL ORDER BY lease_expires_at LIMIT 1",
@@ -244,6 +249,62 @@ describe("SqliteEventQueue", () => {
     expect(missing).toMatchObject({ status: "rejected", reason: { code: "FUNCTION_NOT_FOUND" } });
     expect(other).toMatchObject({ status: "fulfilled", value: { duplicate: false } });
     expect(await storage.events.depth("acme")).toMatchObject({ count: 2 });
+  });
+
+  it("commits a turn's enqueues, completions and lease together; a failed enqueue costs the others nothing", async () => {
+    const input = (functionName: string, i: number, idempotencyKey?: string) => ({
+      tenant: "acme",
+      functionName,
+      kind: "invoke" as const,
+      payload: { i },
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+    });
+    const delivered = await storage.events.enqueue(input("hello", 0, "k0"), T);
+    const plain = await storage.events.enqueue(input("hello", 1), T);
+    await storage.events.lease(T, 2, "a", LEASE);
+    // One turn: two completions (one event with a key, one without), a refused enqueue, a new event, a lease.
+    const results = await Promise.allSettled([
+      storage.events.complete(delivered.id, "a"),
+      storage.events.complete(plain.id, "a"),
+      storage.events.enqueue(input("nope", 2), T + 1),
+      storage.events.enqueue(input("hello", 3), T + 1),
+      storage.events.lease(T + 1, 10, "b", LEASE),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([
+      "fulfilled",
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+      "fulfilled",
+    ]);
+    expect(results[2]).toMatchObject({ reason: { code: "FUNCTION_NOT_FOUND" } });
+    const fresh = (results[3] as PromiseFulfilledResult<{ id: string }>).value.id;
+    // The lease, queued after the enqueue in the same turn, saw it: the new event is leased, once.
+    const leased = (results[4] as PromiseFulfilledResult<Array<{ id: string; attempts: number }>>).value;
+    expect(leased.map((e) => [e.id, e.attempts])).toEqual([[fresh, 1]]);
+    expect(await storage.events.lease(T + 2, 10, "c", LEASE)).toEqual([]);
+    expect(await storage.events.depth("acme")).toMatchObject({ count: 1 });
+    // Only the delivered event that had a key is remembered as delivered.
+    expect(storage.db.prepare("SELECT idempotency_key, event_id FROM delivered_keys").all()).toEqual([
+      { idempotency_key: "k0", event_id: delivered.id },
+    ]);
+    expect(await storage.events.enqueue(input("hello", 4, "k0"), T + 3)).toEqual({
+      id: delivered.id,
+      duplicate: true,
+    });
+  });
+
+  it("releases a lease asked for just before, not yet committed", async () => {
+    for (let i = 0; i < 3; i++) {
+      await storage.events.enqueue(
+        { tenant: "acme", functionName: "hello", kind: "invoke", payload: { i } },
+        T,
+      );
+    }
+    const asked = storage.events.lease(T, 10, "a", LEASE);
+    expect(await storage.events.releaseAll("a")).toBe(3);
+    expect(await asked).toHaveLength(3);
+    expect(await storage.events.lease(T, 10, "b", LEASE)).toHaveLength(3);
   });
 
   it("leases only what the caller admits, leaving the rest due and untouched", async () => {

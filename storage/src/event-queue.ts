@@ -25,6 +25,17 @@ interface DueRow {
   created_at: number;
 }
 
+type InsertByNameParams = [
+  id: string,
+  kind: string,
+  payload: string,
+  attempts: number,
+  createdAt: number,
+  availableAt: number,
+  tenant: string,
+  functionName: string,
+];
+
 type InsertParams = [
   id: string,
   functionId: number,
@@ -45,24 +56,44 @@ export const DELIVERED_KEY_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** How many refused events a lease with `admit` looks past before it stops (LeaseOptions.maxRefused). */
 const MAX_REFUSED = 16;
 
-interface EnqueueWrite {
-  input: EnqueueInput;
-  payload: string;
+/** What the queue's write batch commits: the enqueues, completions and leases of one turn share a transaction. */
+type QueueWrite =
+  | { op: "enqueue"; input: EnqueueInput; payload: string; now: number }
+  | { op: "complete"; id: string; owner: string }
+  | { op: "lease"; lease: LeaseRequest };
+
+interface LeaseRequest {
   now: number;
+  limit: number;
+  owner: string;
+  leaseMs: number;
+  options: LeaseOptions;
+}
+
+interface Enqueued {
+  id: string;
+  duplicate: boolean;
+}
+
+/** A completed event's key, if it has one (to be remembered as delivered). */
+interface RemovedRow {
+  function_id: number;
+  idempotency_key: string | null;
+  created_at: number;
 }
 
 export class SqliteEventQueue implements EventQueue {
   private readonly functions: FunctionLookup;
   private readonly existingKey: Statement<[number, string, number, string], { id: string }>;
   private readonly insert: Statement<InsertParams>;
+  private readonly insertByName: Statement<InsertByNameParams>;
   private readonly due: Statement<[number, number, string], DueRow>;
-  private readonly setLease: Statement<[string, number, string]>;
+  private readonly setLeases: Statement<[string, number, string]>;
   private readonly extend: Statement<[number, string, string]>;
-  private readonly remove: Statement<[string, string]>;
-  private readonly rememberKey: Statement<[string, string]>;
+  private readonly remove: Statement<[string, string], RemovedRow>;
+  private readonly rememberKey: Statement<[number, string, string, number]>;
   private readonly deliveredKey: Statement<[number, string, number], { id: string }>;
   private readonly forgetOldKeys: Statement<[number]>;
-  private readonly completions: WriteBatch<{ id: string; owner: string }, void>;
   private readonly release: Statement<[number, string, string, string]>;
   private readonly releaseDeferred: Statement<[number, string, string]>;
   private readonly copyToDeadLetters: Statement<[number, string, string | null, string, string]>;
@@ -72,14 +103,7 @@ export class SqliteEventQueue implements EventQueue {
   private readonly nextExpiry: Statement<[number], { at: number }>;
   private readonly depthOfFunction: Statement<[number], { count: number; oldest: number | null }>;
   private readonly depthOfTenant: Statement<[number], { count: number; oldest: number | null }>;
-  private readonly enqueues: WriteBatch<EnqueueWrite, { id: string; duplicate: boolean }>;
-  private readonly leaseTransaction: (
-    now: number,
-    limit: number,
-    owner: string,
-    leaseMs: number,
-    options: LeaseOptions,
-  ) => LeasedEvent[];
+  private readonly writes: WriteBatch<QueueWrite, Enqueued | LeasedEvent[] | undefined>;
   private readonly deadLetterTransaction: (
     id: string,
     owner: string,
@@ -96,8 +120,7 @@ export class SqliteEventQueue implements EventQueue {
     this.functions = new FunctionLookup(db);
     this.rememberKey = db.prepare(`
       INSERT OR IGNORE INTO delivered_keys (function_id, idempotency_key, event_id, created_at)
-      SELECT function_id, idempotency_key, id, created_at FROM events
-      WHERE id = ? AND lease_owner = ? AND idempotency_key IS NOT NULL`);
+      VALUES (?, ?, ?, ?)`);
     this.deliveredKey = db.prepare(`
       SELECT event_id AS id FROM delivered_keys WHERE function_id = ? AND idempotency_key = ? AND created_at > ?`);
     this.forgetOldKeys = db.prepare("DELETE FROM delivered_keys WHERE created_at <= ?");
@@ -109,6 +132,12 @@ export class SqliteEventQueue implements EventQueue {
     this.insert = db.prepare(`
       INSERT INTO events (id, function_id, kind, payload, idempotency_key, attempts, created_at, available_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+    // An event without a key needs no check first: the function's id is looked up by the insert itself (one
+    // statement instead of two); no row inserted means no such function.
+    this.insertByName = db.prepare(`
+      INSERT INTO events (id, function_id, kind, payload, idempotency_key, attempts, created_at, available_at)
+      SELECT ?, f.id, ?, ?, NULL, ?, ?, ? FROM functions f JOIN tenants t ON t.id = f.tenant_id
+      WHERE t.name = ? AND f.name = ?`);
     // The events_due index gives delivery order; the joins only fetch names for the rows it yields. Read row by
     // row (no LIMIT): the lease stops once it has enough, so functions it passes over cost no extra query.
     this.due = db.prepare(`
@@ -120,11 +149,14 @@ export class SqliteEventQueue implements EventQueue {
       WHERE e.available_at <= ? AND (e.lease_owner IS NULL OR e.lease_expires_at <= ?)
         AND e.function_id NOT IN (SELECT value FROM json_each(?))
       ORDER BY e.available_at, e.created_at`);
-    this.setLease = db.prepare(
-      "UPDATE events SET lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1 WHERE id = ?",
-    );
+    // The chosen rows in one statement (their ids as a JSON array), not one UPDATE per row.
+    this.setLeases = db.prepare(`
+      UPDATE events SET lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1
+      WHERE id IN (SELECT value FROM json_each(?))`);
     this.extend = db.prepare("UPDATE events SET lease_expires_at = ? WHERE id = ? AND lease_owner = ?");
-    this.remove = db.prepare("DELETE FROM events WHERE id = ? AND lease_owner = ?");
+    // RETURNING tells whether the event had a key: only then is there a delivered key to remember.
+    this.remove = db.prepare(`
+      DELETE FROM events WHERE id = ? AND lease_owner = ? RETURNING function_id, idempotency_key, created_at`);
     this.release = db.prepare(`
       UPDATE events SET available_at = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL
       WHERE id = ? AND lease_owner = ?`);
@@ -156,73 +188,16 @@ export class SqliteEventQueue implements EventQueue {
       SELECT count(*) AS count, min(e.created_at) AS oldest
       FROM events e JOIN functions f ON f.id = e.function_id WHERE f.tenant_id = ?`);
 
-    // Enqueues and completions arriving in one turn of the event loop share a transaction (one commit).
-    this.enqueues = new WriteBatch(db, ({ input, payload, now }: EnqueueWrite) => {
-      const functionId = this.functions.require(input.tenant, input.functionName);
-      const key = input.idempotencyKey ?? null;
-      if (key !== null) {
-        const existing =
-          this.existingKey.get(functionId, key, functionId, key) ??
-          this.deliveredKey.get(functionId, key, now - DELIVERED_KEY_WINDOW_MS);
-        if (existing !== undefined) return { id: existing.id, duplicate: true };
-        this.forgetOldKeys.run(now - DELIVERED_KEY_WINDOW_MS);
-      }
-      const id = this.newId();
-      this.insert.run(
-        id,
-        functionId,
-        input.kind,
-        payload,
-        key,
-        input.attempts ?? 0,
-        now,
-        input.availableAt ?? now,
-      );
-      return { id, duplicate: false };
+    // Enqueues, completions and leases arriving in one turn of the event loop share a transaction (one commit
+    // instead of one each). The write batch's transaction is IMMEDIATE: the key check and the insert happen under
+    // one write lock, so two producers can not both insert; and the write lock is taken before a lease reads the
+    // due rows, so no other process can lease them between the read and the update.
+    this.writes = new WriteBatch(db, (write: QueueWrite) => {
+      if (write.op === "enqueue") return this.writeEnqueue(write.input, write.payload, write.now);
+      if (write.op === "lease") return this.writeLease(write.lease);
+      this.writeCompletion(write.id, write.owner);
+      return undefined;
     });
-    // The write batch's transaction is IMMEDIATE: the key check and the insert happen under one write lock, so
-    // two producers can not both insert.
-    this.completions = new WriteBatch(db, ({ id, owner }: { id: string; owner: string }) => {
-      this.rememberKey.run(id, owner);
-      this.remove.run(id, owner);
-    });
-
-    const lease = db.transaction(
-      (now: number, limit: number, owner: string, leaseMs: number, options: LeaseOptions) => {
-        const skip = (options.skip ?? []).flatMap((f) => this.functions.find(f.tenant, f.functionName) ?? []);
-        const maxRefused = options.maxRefused ?? MAX_REFUSED;
-        const chosen: Array<{ row: DueRow; candidate: Candidate }> = [];
-        let refused = 0;
-        for (const row of this.due.iterate(now, now, JSON.stringify(skip))) {
-          const candidate = new Candidate(row);
-          if (options.admit !== undefined && !options.admit(candidate)) {
-            if (++refused >= maxRefused) break;
-            continue;
-          }
-          chosen.push({ row, candidate });
-          if (chosen.length >= limit) break;
-        }
-        const leaseExpiresAt = now + leaseMs;
-        return chosen.map(({ row, candidate }): LeasedEvent => {
-          this.setLease.run(owner, leaseExpiresAt, row.id);
-          return {
-            id: row.id,
-            tenant: row.tenant_name,
-            functionName: row.function_name,
-            kind: row.kind,
-            payload: candidate.payload,
-            idempotencyKey: row.idempotency_key,
-            attempts: row.attempts + 1,
-            createdAt: row.created_at,
-            leaseExpiresAt,
-          };
-        });
-      },
-    );
-    // IMMEDIATE: the write lock is taken before the due rows are read, so no other process can lease them
-    // between the read and the update (a deferred transaction would fail to upgrade instead of waiting).
-    this.leaseTransaction = (...args) => lease.immediate(...args);
-
     const deadLetter = db.transaction(
       (id: string, owner: string, reason: string, error: string | null, now: number) => {
         if (this.copyToDeadLetters.run(now, reason, error, id, owner).changes > 0) this.removeEvent.run(id);
@@ -236,7 +211,49 @@ export class SqliteEventQueue implements EventQueue {
     if (!Number.isSafeInteger(attempts) || attempts < 0) {
       throw new SkiffError("INVALID_REQUEST", `attempts must be a whole number >= 0, not ${attempts}`);
     }
-    return this.enqueues.run({ input, payload: toJson(input.payload), now });
+    const payload = toJson(input.payload);
+    return this.writes.run({ op: "enqueue", input, payload, now }) as Promise<Enqueued>;
+  }
+
+  private writeEnqueue(input: EnqueueInput, payload: string, now: number): Enqueued {
+    const key = input.idempotencyKey ?? null;
+    const attempts = input.attempts ?? 0;
+    const availableAt = input.availableAt ?? now;
+    if (key === null) {
+      const id = this.newId();
+      const inserted = this.insertByName.run(
+        id,
+        input.kind,
+        payload,
+        attempts,
+        now,
+        availableAt,
+        input.tenant,
+        input.functionName,
+      );
+      // Nothing inserted: the tenant or the function does not exist, which `require` reports as it always did.
+      if (inserted.changes === 0) {
+        this.functions.require(input.tenant, input.functionName);
+        throw new SkiffError("INTERNAL_ERROR", "the event was not stored");
+      }
+      return { id, duplicate: false };
+    }
+    const functionId = this.functions.require(input.tenant, input.functionName);
+    const existing =
+      this.existingKey.get(functionId, key, functionId, key) ??
+      this.deliveredKey.get(functionId, key, now - DELIVERED_KEY_WINDOW_MS);
+    if (existing !== undefined) return { id: existing.id, duplicate: true };
+    this.forgetOldKeys.run(now - DELIVERED_KEY_WINDOW_MS);
+    const id = this.newId();
+    this.insert.run(id, functionId, input.kind, payload, key, attempts, now, availableAt);
+    return { id, duplicate: false };
+  }
+
+  /** Deletes the delivered event and, if it had a key, remembers the key for the dedup window. */
+  private writeCompletion(id: string, owner: string): void {
+    const removed = this.remove.get(id, owner);
+    if (removed === undefined || removed.idempotency_key === null) return;
+    this.rememberKey.run(removed.function_id, removed.idempotency_key, id, removed.created_at);
   }
 
   async lease(
@@ -249,7 +266,45 @@ export class SqliteEventQueue implements EventQueue {
     if (!(leaseMs > 0))
       throw new SkiffError("INVALID_REQUEST", `a lease lasts more than 0 ms, not ${leaseMs}`);
     if (!(limit >= 1)) return [];
-    return this.leaseTransaction(now, Math.floor(limit), owner, leaseMs, options);
+    const lease = { now, limit: Math.floor(limit), owner, leaseMs, options };
+    return this.writes.run({ op: "lease", lease }) as Promise<LeasedEvent[]>;
+  }
+
+  /**
+   * Chooses up to `limit` due rows (those `admit` lets through) and leases them in one statement. Runs inside the
+   * write batch, which may run it a second time after another write of the batch failed (the first run undone):
+   * `admit` is then asked again for the same rows.
+   */
+  private writeLease({ now, limit, owner, leaseMs, options }: LeaseRequest): LeasedEvent[] {
+    const skip = (options.skip ?? []).flatMap((f) => this.functions.find(f.tenant, f.functionName) ?? []);
+    const maxRefused = options.maxRefused ?? MAX_REFUSED;
+    const chosen: Array<{ row: DueRow; candidate: Candidate }> = [];
+    let refused = 0;
+    for (const row of this.due.iterate(now, now, JSON.stringify(skip))) {
+      const candidate = new Candidate(row);
+      if (options.admit !== undefined && !options.admit(candidate)) {
+        if (++refused >= maxRefused) break;
+        continue;
+      }
+      chosen.push({ row, candidate });
+      if (chosen.length >= limit) break;
+    }
+    if (chosen.length === 0) return [];
+    const leaseExpiresAt = now + leaseMs;
+    this.setLeases.run(owner, leaseExpiresAt, JSON.stringify(chosen.map(({ row }) => row.id)));
+    return chosen.map(
+      ({ row, candidate }): LeasedEvent => ({
+        id: row.id,
+        tenant: row.tenant_name,
+        functionName: row.function_name,
+        kind: row.kind,
+        payload: candidate.payload,
+        idempotencyKey: row.idempotency_key,
+        attempts: row.attempts + 1,
+        createdAt: row.created_at,
+        leaseExpiresAt,
+      }),
+    );
   }
 
   async extendLease(id: string, owner: string, until: number): Promise<void> {
@@ -257,7 +312,7 @@ export class SqliteEventQueue implements EventQueue {
   }
 
   async complete(id: string, owner: string): Promise<void> {
-    return this.completions.run({ id, owner });
+    await this.writes.run({ op: "complete", id, owner });
   }
 
   async retry(id: string, owner: string, availableAt: number, error: string): Promise<void> {
@@ -279,6 +334,9 @@ export class SqliteEventQueue implements EventQueue {
   }
 
   async releaseAll(owner: string): Promise<number> {
+    // A lease still waiting in the write batch commits first, so that it is released too (a shutdown that asked
+    // for a lease just before must not leave its rows held until the lease runs out).
+    this.writes.flush();
     return this.releaseOwner.run(owner).changes;
   }
 
@@ -303,8 +361,7 @@ export class SqliteEventQueue implements EventQueue {
 
   /** Commits queued enqueues and completions now (before the database closes). */
   flush(): void {
-    this.enqueues.flush();
-    this.completions.flush();
+    this.writes.flush();
   }
 }
 

@@ -92,9 +92,6 @@ async function serve(
 ): Promise<void> {
   const started = performance.now();
   const requestId = acceptedRequestId(headerValue(incoming, REQUEST_ID_HEADER)) ?? newRequestId();
-  const path = (incoming.url ?? "").split("?", 1)[0] ?? "";
-  // A refusal before the body was read leaves it unread: discard it so the connection can carry the next request.
-  drainUnread(incoming, outgoing);
   let plain: PlainResponse;
   try {
     const queued = await enqueue();
@@ -105,9 +102,16 @@ async function serve(
       body: JSON.stringify(queued),
     };
   } catch (error) {
-    const answer = clientError(error, deps.logger, () => ({ requestId, method: "POST", path }));
+    const answer = clientError(error, deps.logger, () => ({
+      requestId,
+      method: "POST",
+      path: pathOf(incoming),
+    }));
     plain = errorResponse(answer);
   }
+  // A refusal before the body was read leaves it unread: discard it so the connection can carry the next
+  // request. A queued event's body was read to its end, so the common case arms nothing.
+  if (!incoming.readableEnded) drainUnread(incoming, outgoing);
   try {
     await writePlainResponse(outgoing, plain, [[REQUEST_ID_HEADER, requestId]]);
   } catch (error) {
@@ -117,7 +121,17 @@ async function serve(
   }
   const ms = performance.now() - started;
   deps.metrics.observeHttp("admin", "POST", plain.status, ms / 1000);
-  logRequestAnswered(deps.logger, plain.status, () => ({ requestId, method: "POST", path, ms }));
+  logRequestAnswered(deps.logger, plain.status, () => ({
+    requestId,
+    method: "POST",
+    path: pathOf(incoming),
+    ms,
+  }));
+}
+
+/** The request path without its query, for log lines (built only when one is written). */
+function pathOf(incoming: IncomingMessage): string {
+  return (incoming.url ?? "").split("?", 1)[0] ?? "";
 }
 
 /** Whether `host` is, or may be, `{function}.{tenant}.{baseDomain}`: the data plane decides those. */

@@ -1,5 +1,15 @@
+import { IncomingMessage } from "node:http";
+import { Socket } from "node:net";
 import { describe, expect, it } from "vitest";
-import { toHttpEvent } from "./http-event.js";
+import { nodeHttpEvent, toHttpEvent } from "./http-event.js";
+
+/** A Node request as the HTTP parser hands it over, its body (if any) still to come. */
+function incoming(method: string, rawHeaders: string[]): IncomingMessage {
+  const message = new IncomingMessage(new Socket());
+  message.method = method;
+  message.rawHeaders = rawHeaders;
+  return message;
+}
 
 describe("toHttpEvent", () => {
   it("carries method, the function's URL, lowercase header pairs and body bytes", async () => {
@@ -44,5 +54,31 @@ describe("toHttpEvent", () => {
   it("refuses a body over the limit", async () => {
     const request = new Request("http://x/", { method: "PUT", body: "x".repeat(101) });
     await expect(toHttpEvent(request, "http://x/", 100)).rejects.toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
+  });
+});
+
+describe("nodeHttpEvent", () => {
+  it("gives a GET's event at once, not in a promise", () => {
+    const event = nodeHttpEvent(incoming("GET", ["Host", "x", "X-A", "1"]), "http://x/a", 100);
+    expect(event).toEqual({
+      kind: "http",
+      method: "GET",
+      url: "http://x/a",
+      headers: [
+        ["host", "x"],
+        ["x-a", "1"],
+      ],
+      body: null,
+    });
+  });
+
+  it("gives a POST's event once its body has been read", async () => {
+    const request = incoming("POST", ["Host", "x"]);
+    const event = nodeHttpEvent(request, "http://x/a", 100);
+    expect(event).toBeInstanceOf(Promise);
+    request.push("hi");
+    request.push(null);
+    const { method, body } = await event;
+    expect([method, new TextDecoder().decode(body ?? undefined)]).toEqual(["POST", "hi"]);
   });
 });

@@ -30,15 +30,17 @@ export async function toHttpEvent(request: Request, url: string, bodyLimit: numb
 
 /**
  * The same event read from Node's request (behind @hono/node-server): no Fetch Request is built, its headers
- * are taken from `rawHeaders` in the same form (`headerListFromRaw`), and its body from the stream.
+ * are taken from `rawHeaders` in the same form (`headerListFromRaw`), and its body from the stream. A GET or
+ * HEAD has no body to wait for, so its event comes at once, not in a promise: the Node data plane can then send
+ * the invocation within the request's own callback instead of after the rest of the parser's turn.
  */
-export async function nodeHttpEvent(
+export function nodeHttpEvent(
   incoming: IncomingMessage,
   url: string,
   bodyLimit: number,
-): Promise<HttpEvent> {
+): HttpEvent | Promise<HttpEvent> {
   const method = incoming.method ?? "GET";
   const headers = headerListFromRaw(incoming.rawHeaders);
-  const body = BODYLESS_METHODS.has(method) ? null : await readIncomingBody(incoming, bodyLimit);
-  return { kind: "http", method, url, headers, body };
+  if (BODYLESS_METHODS.has(method)) return { kind: "http", method, url, headers, body: null };
+  return readIncomingBody(incoming, bodyLimit).then((body) => ({ kind: "http", method, url, headers, body }));
 }

@@ -104,7 +104,9 @@ async function invoke(
 ): Promise<PlainResponse> {
   const version = admittedVersion(deps, mount);
   const signal = clientGone({ incoming, outgoing });
-  const event = await nodeHttpEvent(incoming, `${origin}${mount.path}`, deps.requestBodyBytes);
+  const read = nodeHttpEvent(incoming, `${origin}${mount.path}`, deps.requestBodyBytes);
+  // Not awaited when there is no body: the invocation then leaves within this callback (see `nodeHttpEvent`).
+  const event = read instanceof Promise ? await read : read;
   // A client that left while its body was being read would see nothing of an invocation: do not start one.
   if (signal.aborted) {
     throw new SkiffError("INVALID_REQUEST", "the client closed the connection before its request was read");
@@ -115,7 +117,21 @@ async function invoke(
     trigger: "http",
     signal,
     chunked: incoming.httpVersion !== "1.0",
+    afterAnswer: (write) => setImmediate(recordAnswered, deps.logger, write),
   });
+}
+
+/**
+ * Records an answered invocation, after its response was written: an immediate runs after the microtasks that
+ * write it and before the loop reads any further request, so whoever saw the answer finds the record added.
+ * Run from the loop, it must not take the process down: a failure is logged.
+ */
+function recordAnswered(logger: Logger, write: () => void): void {
+  try {
+    write();
+  } catch (error) {
+    logger.error({ err: error }, "could not record an answered invocation");
+  }
 }
 
 /** Hono answers HEAD with the GET response's head and no body (not even a Content-Length): so does this. */

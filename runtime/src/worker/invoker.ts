@@ -7,6 +7,7 @@ import type { VersionSpec } from "../types.js";
 import type { CompileCache } from "./compile-cache.js";
 import { HeapSampler } from "./heap-sampler.js";
 import type { IsolatePool } from "./isolate-pool.js";
+import { IsolateWaits, type IsolateWaitsOptions } from "./isolate-waits.js";
 import { InvocationWatch, type LimitReason } from "./limits.js";
 import type { ResponseSink } from "./response-sink.js";
 import { type HostCallHandlers, Sandbox, type SandboxResult, SLICE_CUT, type SliceCut } from "./sandbox.js";
@@ -14,6 +15,7 @@ import { toError, toLogs, toResponseHead } from "./sandbox-result.js";
 import type { SliceGuard } from "./slice-guard.js";
 import type { SpareIsolates } from "./spare-isolates.js";
 import { createStackMapper } from "./stack-mapper.js";
+import { SyncEligibility } from "./sync-eligibility.js";
 
 /** Thrown when the worker has neither a warm isolate nor the code of a version. */
 export class CodeNeeded extends Error {}
@@ -22,7 +24,7 @@ export class CodeNeeded extends Error {}
 export const WAIT_UNTIL_MS = 30_000;
 /**
  * A warm invocation runs its first slice synchronously (≈ 10 µs of the worker's CPU where an asynchronous call
- * costs ≈ 100 µs) when its key's last invocation used less handler CPU than this.
+ * costs ≈ 100 µs) when its key's recent invocations used less handler CPU than this (sync-eligibility.ts).
  */
 export const SYNC_ELIGIBLE_CPU_MS = 2;
 /**
@@ -30,8 +32,6 @@ export const SYNC_ELIGIBLE_CPU_MS = 2;
  * timers): a slice still running then is cut, and the invocation runs again asynchronously.
  */
 export const SYNC_SLICE_MS = 10;
-/** Most isolate keys remembered as eligible for the synchronous path (the pool holds ≤ 1 000 isolates by default). */
-const MAX_SYNC_ELIGIBLE_KEYS = 10_000;
 
 /** Counters of the synchronous path since the worker started (reported with the isolate cache's stats). */
 export interface SyncPathStats {
@@ -54,9 +54,6 @@ interface Run {
   eventId: string | undefined;
   started: number;
 }
-
-/** How long a request waits for a finishing isolate of its version before starting a new one. */
-const FINISHING_WAIT_MS = 20;
 
 /** Host calls an invocation gets besides its response: outbound fetch and, later, bindings. */
 export interface HostCallContext {
@@ -86,6 +83,8 @@ export interface InvokerOptions {
    * can still be read from its isolate.
    */
   sliceGuard?: SliceGuard;
+  /** How long a request waits for an isolate of its key that is loading or finishing (isolate-waits.ts). */
+  waits?: IsolateWaitsOptions;
 }
 
 export class Invoker {
@@ -93,23 +92,24 @@ export class Invoker {
   readonly #inFlight = new Map<string, InvocationWatch>();
   /** Invocations not yet watched (awaiting a finishing isolate or loading), and whether a cancel arrived meanwhile. */
   readonly #starting = new Map<string, boolean>();
-  /** Per isolate key: invocations that answered but have not released their isolate yet. */
-  readonly #finishing = new Map<string, Set<Promise<void>>>();
+  /** Per isolate key: invocations loading or finishing, whose isolate a request may wait for (isolate-waits.ts). */
+  readonly #waits: IsolateWaits;
   readonly #now: () => number;
   /** Reads each invocation's `peakHeapBytes`, sparing the read for cheap warm ones (heap-sampler.ts). */
   readonly #heap = new HeapSampler<Sandbox>();
   /**
-   * Isolate keys whose warm invocations run their first slice synchronously: those whose last completed
-   * invocation used under SYNC_ELIGIBLE_CPU_MS of handler CPU, finished within its first call into the isolate,
-   * and tripped no limit nor threw out of the sandbox. A cold start (loading may take long) always takes the
-   * asynchronous path, and its outcome decides whether the key is eligible.
+   * Isolate keys whose warm invocations run their first slice synchronously: those whose recent invocations
+   * used under SYNC_ELIGIBLE_CPU_MS of handler CPU, finished within their first call into the isolate, and
+   * tripped no limit nor threw out of the sandbox (sync-eligibility.ts). A cold start (loading may take long)
+   * always takes the asynchronous path, and its outcome is the key's first.
    */
-  readonly #syncEligible = new Set<string>();
+  readonly #syncEligible = new SyncEligibility();
   readonly #paths: SyncPathStats = { syncSlices: 0, syncFinished: 0, cutSlices: 0, reruns: 0 };
 
   constructor(options: InvokerOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#waits = new IsolateWaits(options.waits);
   }
 
   /** Cancels an in-flight invocation (the client went away): its isolate is disposed. */
@@ -162,16 +162,24 @@ export class Invoker {
     const { pool, code, spares, compileCache } = this.#options;
     const { invocationId, version, event, sink, eventId, started } = run;
     const key = isolateKey(version);
-    const generation = pool.generation(key);
     this.#starting.set(invocationId, false);
     let sandbox: Sandbox | undefined;
     try {
-      sandbox = pool.acquire(key) ?? (await this.#awaitFinishing(key));
+      // One `acquire` per attempt, after any wait, so that the pool counts a miss only for a cold start. Taken
+      // here, not in the wait: waiters woken together then get a cheap invocation's isolate in turn. A key whose
+      // invocations hold their isolate (not eligible for the synchronous path) waits for no cold start.
+      const wait = pool.hasIdle(key)
+        ? undefined
+        : this.#waits.wait(key, { loading: !this.#syncEligible.ineligible(key) });
+      if (wait !== undefined) await wait;
+      sandbox = pool.acquire(key);
     } catch (error) {
       this.#starting.delete(invocationId);
       throw error;
     }
     const cold = sandbox === undefined;
+    // Taken before a cold start loads (after any wait), so that an eviction meanwhile is not missed.
+    const generation = pool.generation(key);
     if (sandbox === undefined) {
       if (code.get(version.id) === undefined) {
         this.#starting.delete(invocationId);
@@ -181,10 +189,16 @@ export class Invoker {
     }
     const deadline = started + version.config.timeoutMs;
     const rerun = spentCpuMs !== undefined;
-    const watch = new InvocationWatch(sandbox.isolate, {
-      cpuMs: version.config.cpuMs - (spentCpuMs ?? 0),
-      timeoutMs: rerun ? Math.max(1, deadline - this.#now()) : version.config.timeoutMs,
-    });
+    const eligible = !cold && !rerun && this.#syncEligible.has(key);
+    const watch = new InvocationWatch(
+      sandbox.isolate,
+      {
+        cpuMs: version.config.cpuMs - (spentCpuMs ?? 0),
+        timeoutMs: rerun ? Math.max(1, deadline - this.#now()) : version.config.timeoutMs,
+      },
+      // Armed below unless a synchronous slice, which its bound keeps within the limits, ends the invocation.
+      { deferTimers: eligible },
+    );
     this.#inFlight.set(invocationId, watch);
     if (this.#starting.get(invocationId) === true) watch.trip("canceled");
     this.#starting.delete(invocationId);
@@ -192,25 +206,37 @@ export class Invoker {
     const released = new Promise<void>((resolve) => {
       markReleased = resolve;
     });
+    let markLoaded: () => void = () => {};
+    if (cold) {
+      const loaded = new Promise<void>((resolve) => {
+        markLoaded = resolve;
+      });
+      this.#waits.loading(key, loaded, released);
+    }
     const response = new ResponseRelay(sink, () => {
       watch.extendWall(WAIT_UNTIL_MS);
-      this.#markFinishing(key, released);
+      this.#waits.finishing(key, released);
     });
-    const slice = !cold && !rerun && this.#syncEligible.has(key) ? this.#slice(watch) : undefined;
+    const slice = eligible ? this.#slice(watch) : undefined;
+    if (slice === undefined) watch.arm();
     let result: SandboxResult | SliceCut = SLICE_CUT;
     let threw = false;
     let cutWallMs: number | undefined;
     try {
       if (cold) {
         watch.startCold();
-        await sandbox.load(
-          key,
-          code.get(version.id) as CodeBundle,
-          buildEnv(version),
-          compileCache,
-          version.config.bindings ?? [],
-          { allowCodeGeneration: version.allowCodeGeneration !== false },
-        );
+        try {
+          await sandbox.load(
+            key,
+            code.get(version.id) as CodeBundle,
+            buildEnv(version),
+            compileCache,
+            version.config.bindings ?? [],
+            { allowCodeGeneration: version.allowCodeGeneration !== false },
+          );
+        } finally {
+          markLoaded();
+        }
         pool.add(sandbox, generation);
         watch.startHandler();
       }
@@ -234,7 +260,11 @@ export class Invoker {
         // Not awaited when it finished in the slice: the isolate goes back to the pool before this worker
         // handles the next message of the batch, which can then reuse it warm.
         const sliced = sandbox.dispatchSliced(event, meta, hostCalls, slice.ms, slice.guard);
-        result = sliced instanceof Promise ? await sliced : sliced;
+        if (sliced instanceof Promise) {
+          // Left waiting for a timer or a host call: the limits' timers watch the rest.
+          watch.arm();
+          result = await sliced;
+        } else result = sliced;
         if (result === SLICE_CUT) {
           this.#paths.cutSlices++;
           // A guard stops a slice by disposing its isolate, whose CPU can then no longer be read: its wall time
@@ -257,18 +287,22 @@ export class Invoker {
       if (result !== SLICE_CUT) response.close(watch.reason);
     }
     if (result === SLICE_CUT) {
-      this.#setSyncEligible(key, false);
+      // Most cuts on a busy machine are the worker's thread losing its CPU during a cheap slice: a cut counts as
+      // one costly invocation, so that another cut in a row, or a costly re-run (recorded next), ends the key's
+      // eligibility. Made unfit at once, the invocations that arrived before its re-run ended all went on the
+      // asynchronous path, an isolate each.
+      this.#syncEligible.record(key, "costly");
       pool.discard(sandbox);
       markReleased();
       return { cutCpuMs: cutWallMs ?? watch.cpuMs };
     }
-    this.#setSyncEligible(
+    this.#syncEligible.record(
       key,
-      !threw &&
-        watch.reason === undefined &&
-        !sandbox.disposed &&
-        sandbox.lateCrossings === 0 &&
-        watch.handlerCpuMs < (this.#options.syncEligibleCpuMs ?? SYNC_ELIGIBLE_CPU_MS),
+      threw || watch.reason !== undefined || sandbox.disposed || sandbox.lateCrossings !== 0
+        ? "unfit"
+        : watch.handlerCpuMs < (this.#options.syncEligibleCpuMs ?? SYNC_ELIGIBLE_CPU_MS)
+          ? "cheap"
+          : "costly",
     );
     const mapped = mapLocations(result, code.get(version.id));
     // Read before the isolate goes back to the pool, while it still holds this invocation's garbage.
@@ -276,7 +310,6 @@ export class Invoker {
     if (sandbox.disposed || watch.reason !== undefined) pool.discard(sandbox);
     else if (cold && !sandbox.loaded) pool.discard(sandbox);
     else pool.release(sandbox);
-    this.#finishing.get(key)?.delete(released);
     markReleased();
     // The spare this cold start took is replaced now that it is over, once its answer has gone out.
     if (cold) setImmediate(() => spares?.refill(version.config.memoryMb));
@@ -311,48 +344,6 @@ export class Invoker {
     const ms = Math.min(limit, left);
     if (ms < 1) return undefined;
     return { ms, guard: limit < left ? this.#options.sliceGuard : undefined };
-  }
-
-  /** Keys whose last invocation was cheap, oldest first; bounded, a key left out takes the asynchronous path. */
-  #setSyncEligible(key: string, eligible: boolean): void {
-    this.#syncEligible.delete(key);
-    if (!eligible) return;
-    this.#syncEligible.add(key);
-    if (this.#syncEligible.size > MAX_SYNC_ELIGIBLE_KEYS) {
-      const oldest = this.#syncEligible.values().next().value;
-      if (oldest !== undefined) this.#syncEligible.delete(oldest);
-    }
-  }
-
-  /**
-   * A request that arrives just after the previous one was answered finds its isolate still finishing (the
-   * response went out before the handler's promise settled and its waitUntil work ended). Waiting a moment for
-   * that isolate beats a cold start, so a client calling in sequence keeps getting warm starts.
-   */
-  async #awaitFinishing(key: string): Promise<Sandbox | undefined> {
-    const finishing = this.#finishing.get(key);
-    if (finishing === undefined || finishing.size === 0) return undefined;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.race(finishing),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, FINISHING_WAIT_MS);
-      }),
-    ]);
-    clearTimeout(timer);
-    return this.#options.pool.acquire(key);
-  }
-
-  #markFinishing(key: string, released: Promise<void>): void {
-    let set = this.#finishing.get(key);
-    if (set === undefined) {
-      set = new Set();
-      this.#finishing.set(key, set);
-    }
-    set.add(released);
-    released.then(() => {
-      if (set?.size === 0) this.#finishing.delete(key);
-    });
   }
 
   evict(versionId: string): void {

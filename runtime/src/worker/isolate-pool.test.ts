@@ -37,6 +37,19 @@ describe("IsolatePool", () => {
     expect(p.stats()).toMatchObject({ hits: 1, misses: 3, busy: 1, idle: 0 });
   });
 
+  it("tells whether a version has an idle isolate without counting a hit or a miss", () => {
+    const { pool: p } = pool();
+    expect(p.hasIdle("v1")).toBe(false);
+    const a = new FakeIsolate("v1");
+    p.add(a);
+    expect(p.hasIdle("v1")).toBe(false); // busy
+    p.release(a);
+    expect([p.hasIdle("v1"), p.hasIdle("v2")]).toEqual([true, false]);
+    expect(p.acquire("v1")).toBe(a);
+    expect(p.hasIdle("v1")).toBe(false);
+    expect(p.stats()).toMatchObject({ hits: 1, misses: 0 });
+  });
+
   it("evicts the least recently used idle isolate past the count bound", () => {
     const { pool: p } = pool({ maxIsolates: 2 });
     const [a, b, c] = [new FakeIsolate("a"), new FakeIsolate("b"), new FakeIsolate("c")];

@@ -64,6 +64,11 @@ export class IsolatePool<T extends Poolable> {
     return sandbox;
   }
 
+  /** Whether `acquire` would find a warm idle isolate of the version now (counts neither a hit nor a miss). */
+  hasIdle(versionId: string): boolean {
+    return this.#idleByVersion.has(versionId);
+  }
+
   /** The version's current generation: take it before a cold start, pass it to `add`. */
   generation(versionId: string): number {
     return this.#generations.get(versionId) ?? 0;

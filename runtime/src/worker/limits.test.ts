@@ -56,6 +56,42 @@ describe("InvocationWatch", () => {
     expect(isolate.isDisposed).toBe(true);
   });
 
+  it("with deferred timers, enforces nothing until armed, and trips a limit spent by then", async () => {
+    isolate = new ivm.Isolate({ memoryLimit: 16 });
+    const watch = new InvocationWatch(isolate, { cpuMs: 50, timeoutMs: 100 }, { deferTimers: true });
+    // Past both limits, unwatched: as a synchronous slice would be had its bound not stopped it.
+    await busy(isolate, 300);
+    expect(watch.reason).toBeUndefined();
+    watch.arm();
+    expect(watch.reason).toBe("exceededCpu");
+    expect(isolate.isDisposed).toBe(true);
+  });
+
+  it("with deferred timers, stops a handler that passes what is left of its budget once armed", async () => {
+    isolate = new ivm.Isolate({ memoryLimit: 16 });
+    const watch = new InvocationWatch(isolate, { cpuMs: 300, timeoutMs: 10_000 }, { deferTimers: true });
+    await busy(isolate, 30);
+    watch.arm();
+    expect(watch.reason).toBeUndefined();
+    await busy(isolate, 3_000);
+    expect(watch.reason).toBe("exceededCpu");
+    expect(watch.cpuMs).toBeLessThan(3_000);
+  });
+
+  it("arms a deferred wall-clock timer for a deadline moved before it was armed", async () => {
+    isolate = new ivm.Isolate({ memoryLimit: 16 });
+    const moved = new InvocationWatch(isolate, { cpuMs: 5_000, timeoutMs: 50 }, { deferTimers: true });
+    moved.extendWall(10_000);
+    moved.arm();
+    await busy(isolate, 300);
+    expect(moved.reason).toBeUndefined();
+    moved.stop();
+    const kept = new InvocationWatch(isolate, { cpuMs: 5_000, timeoutMs: 50 }, { deferTimers: true });
+    kept.arm();
+    await busy(isolate, 300);
+    expect(kept.reason).toBe("timeout");
+  });
+
   it("counts a handler's CPU apart from its cold start", () => {
     isolate = new ivm.Isolate({ memoryLimit: 16 });
     const context = isolate.createContextSync();

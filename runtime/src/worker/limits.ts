@@ -11,6 +11,15 @@ export interface InvocationLimits {
   timeoutMs: number;
 }
 
+export interface WatchOptions {
+  /**
+   * Leaves the limits' timers off until `arm`. A synchronous slice needs none (it is bounded by `leftMs`, and
+   * they could not fire while it runs), and most warm invocations end within it: creating and clearing two
+   * timers each cost the worker more than the rest of the watch.
+   */
+  deferTimers?: boolean;
+}
+
 /**
  * The CPU a cold start (prelude, module compile and top-level code) may use before the handler's own budget
  * starts, as Workers keeps a startup limit apart from the request's: a function with a 10 ms budget must not
@@ -33,8 +42,9 @@ export class InvocationWatch {
   #cpuTimer: NodeJS.Timeout | undefined;
   #wallTimer: NodeJS.Timeout | undefined;
   #reason: LimitReason | undefined;
+  #armed = false;
 
-  constructor(isolate: ivm.Isolate, limits: InvocationLimits) {
+  constructor(isolate: ivm.Isolate, limits: InvocationLimits, options: WatchOptions = {}) {
     this.#isolate = isolate;
     this.#limits = limits;
     this.#cpuStart = isolate.cpuTime;
@@ -42,8 +52,24 @@ export class InvocationWatch {
     this.#budgetMs = limits.cpuMs;
     this.#handlerStart = this.#cpuStart;
     this.#wallDeadline = performance.now() + limits.timeoutMs;
+    if (options.deferTimers === true) return;
+    this.#armed = true;
     this.#wallTimer = setTimeout(() => this.trip("timeout"), limits.timeoutMs);
     this.#armCpuCheck(limits.cpuMs);
+  }
+
+  /**
+   * Starts the timers of a watch made with `deferTimers`, for what is left of its limits (no-op if started); a
+   * limit already spent trips now, CPU first, as `tripIfSpent` does.
+   */
+  arm(): void {
+    if (this.#armed || this.tripIfSpent() !== undefined || this.#cpuEnd !== undefined) return;
+    this.#armed = true;
+    this.#wallTimer = setTimeout(
+      () => this.trip("timeout"),
+      Math.max(0, this.#wallDeadline - performance.now()),
+    );
+    this.#armCpuCheck(Math.max(0, this.#budgetMs - Number(this.#readCpu() - this.#budgetStart) / 1e6));
   }
 
   /** A cold start begins: until `startHandler`, the CPU budget is the startup one (or the handler's, if larger). */
@@ -62,7 +88,7 @@ export class InvocationWatch {
     clearTimeout(this.#cpuTimer);
     this.#budgetStart = this.#readCpu();
     this.#budgetMs = ms;
-    this.#armCpuCheck(ms);
+    if (this.#armed) this.#armCpuCheck(ms);
   }
 
   /** Why the isolate was stopped, if it was. */
@@ -123,7 +149,7 @@ export class InvocationWatch {
     if (this.#reason !== undefined || this.#cpuEnd !== undefined) return;
     clearTimeout(this.#wallTimer);
     this.#wallDeadline = performance.now() + ms;
-    this.#wallTimer = setTimeout(() => this.trip("timeout"), ms);
+    if (this.#armed) this.#wallTimer = setTimeout(() => this.trip("timeout"), ms);
   }
 
   /** Ends the watch when the invocation finished by itself. */

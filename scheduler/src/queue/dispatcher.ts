@@ -372,7 +372,7 @@ export class EventDispatcher {
     const hooks = this.#o.hooks?.[first.kind];
     const invocationId = newId();
     const startedAt = clock.now();
-    await hooks?.before?.(first, version, invocationId);
+    if (hooks?.before !== undefined) await hooks.before(first, version, invocationId);
     let result: InvocationResult;
     try {
       result = await runtime.invoke(
@@ -403,17 +403,21 @@ export class EventDispatcher {
         result,
       ),
     );
-    await hooks?.after?.(first, result);
+    if (hooks?.after !== undefined) await hooks.after(first, result);
     const error = result.error === undefined ? result.outcome : `${result.outcome}: ${result.error.message}`;
     // Queue handlers say per message what to retry; otherwise the invocation's outcome decides for all.
-    const retries = new Map((result.queue?.retry ?? []).map((r) => [r.id, r.delaySeconds]));
+    const retries =
+      result.queue === undefined
+        ? undefined
+        : new Map((result.queue.retry ?? []).map((r) => [r.id, r.delaySeconds]));
     for (const event of events) {
-      const messageId = messageIdOf(event);
-      const failed = result.queue === undefined ? result.outcome !== "ok" : retries.has(messageId);
+      // Without per-message answers, no message id is needed (nor looked for in the payload).
+      const messageId = retries === undefined ? "" : messageIdOf(event);
+      const failed = retries === undefined ? result.outcome !== "ok" : retries.has(messageId);
       let state: "completed" | "retrying" | "dead" = "completed";
       if (!failed || result.noRetry === true) await queue.complete(event.id, owner);
-      else state = await this.#retry(event, version, error, retries.get(messageId));
-      await hooks?.settled?.(event, state, result);
+      else state = await this.#retry(event, version, error, retries?.get(messageId));
+      if (hooks?.settled !== undefined) await hooks.settled(event, state, result);
     }
   }
 
