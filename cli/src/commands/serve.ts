@@ -5,6 +5,7 @@ import { CliError } from "../cli-error.js";
 import { DEFAULT_DATA_DIR } from "../client-settings.js";
 import { defineCommand } from "../command.js";
 import { parseIntegerOption } from "../parse-args.js";
+import { asyncInFlightFromEnv } from "../server/async-settings.js";
 import { httpSettingsFromEnv } from "../server/http-settings.js";
 import { observabilitySettingsFromEnv } from "../server/observability-settings.js";
 import type { RunningServer } from "../server/start-server.js";
@@ -103,6 +104,9 @@ export const serveCommand = defineCommand({
               30_000,
             ) as number,
           }),
+      ...(context.env.SKIFF_ASYNC_IN_FLIGHT === undefined
+        ? {}
+        : { asyncInFlight: asyncInFlightFromEnv(context.env.SKIFF_ASYNC_IN_FLIGHT) }),
       ...(context.env.SKIFF_WORKER_RSS_MB === undefined
         ? {}
         : { maxWorkerRssMb: workerRssCap(context.env.SKIFF_WORKER_RSS_MB) }),

@@ -43,6 +43,8 @@ export interface StartServerOptions {
   maxUrlBytes?: number;
   /** How long an async event's lease lasts (SKIFF_EVENT_LEASE_MS); after a crash, the wait before redelivery. */
   eventLeaseMs?: number;
+  /** Most async events (and queue messages) delivered at once (SKIFF_ASYNC_IN_FLIGHT); default 128. */
+  asyncInFlight?: number;
   /** How long webhook deliveries are kept (SKIFF_WEBHOOK_RETENTION_DAYS); default 7. */
   webhookRetentionDays?: number;
   /** Largest object a bucket takes (SKIFF_MAX_OBJECT_BYTES); default 100 MB. */
@@ -180,6 +182,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         ),
       },
       ...(options.eventLeaseMs === undefined ? {} : { leaseMs: options.eventLeaseMs }),
+      ...(options.asyncInFlight === undefined ? {} : { maxInFlight: options.asyncInFlight }),
     });
     gateway = await createGateway({
       storage,

@@ -67,6 +67,12 @@ const DEFER_MS = 1000;
 const MAX_REFUSED = 16;
 /** How often a filling batch of storage notifications is looked at again. */
 const BATCH_POLL_MS = 100;
+/**
+ * Most async events this process holds leased at once, over every function (`maxInFlight`, SKIFF_ASYNC_IN_FLIGHT).
+ * Each function's concurrency and each tenant's quotas still bound their own share; this bounds the platform's
+ * total. At 32 it, not the functions' concurrency, set the delivery rate (32 round trips of ≈ 20 ms at a time).
+ */
+export const DEFAULT_MAX_IN_FLIGHT = 128;
 /** A function holds up to this many times its concurrency: what runs, and the next batch waiting for slots. */
 const LEASE_AHEAD = 2;
 
@@ -99,7 +105,13 @@ export class EventDispatcher {
   #stopped = true;
 
   constructor(options: DispatcherOptions) {
-    this.#o = { leaseMs: 30_000, maxInFlight: 32, pollMs: 500, random: Math.random, ...options };
+    this.#o = {
+      leaseMs: 30_000,
+      maxInFlight: DEFAULT_MAX_IN_FLIGHT,
+      pollMs: 500,
+      random: Math.random,
+      ...options,
+    };
   }
 
   start(): void {
