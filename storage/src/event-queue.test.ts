@@ -294,6 +294,32 @@ describe("SqliteEventQueue", () => {
     });
   });
 
+  it("asks a lease's admit once per row, also when a failed write in its turn makes the batch run again", async () => {
+    for (let i = 0; i < 5; i++) {
+      await storage.events.enqueue(
+        { tenant: "acme", functionName: "hello", kind: "invoke", payload: { i } },
+        T,
+      );
+    }
+    // Like the dispatcher's: it counts what it lets through, up to 2.
+    let taken = 0;
+    const asked: string[] = [];
+    // The lease runs first in the batch; the enqueue after it throws, so the batch runs again.
+    const [leased, refused] = await Promise.allSettled([
+      storage.events.lease(T, 10, "a", LEASE, {
+        admit: (candidate) => {
+          asked.push(JSON.stringify(candidate.payload));
+          return taken++ < 2;
+        },
+      }),
+      storage.events.enqueue({ tenant: "acme", functionName: "nope", kind: "invoke", payload: {} }, T),
+    ]);
+    expect(refused).toMatchObject({ status: "rejected", reason: { code: "FUNCTION_NOT_FOUND" } });
+    expect(leased.status).toBe("fulfilled");
+    expect((leased as PromiseFulfilledResult<unknown[]>).value).toHaveLength(2);
+    expect(new Set(asked).size).toBe(asked.length);
+  });
+
   it("releases a lease asked for just before, not yet committed", async () => {
     for (let i = 0; i < 3; i++) {
       await storage.events.enqueue(

@@ -68,6 +68,11 @@ interface LeaseRequest {
   owner: string;
   leaseMs: number;
   options: LeaseOptions;
+  /**
+   * `admit`'s answer per row id, kept across the write batch's second run (after another write of the batch
+   * threw, the first run is undone): `admit` counts what it lets through, so asking it twice would refuse rows.
+   */
+  admitted: Map<string, boolean>;
 }
 
 interface Enqueued {
@@ -266,23 +271,23 @@ export class SqliteEventQueue implements EventQueue {
     if (!(leaseMs > 0))
       throw new SkiffError("INVALID_REQUEST", `a lease lasts more than 0 ms, not ${leaseMs}`);
     if (!(limit >= 1)) return [];
-    const lease = { now, limit: Math.floor(limit), owner, leaseMs, options };
+    const lease = { now, limit: Math.floor(limit), owner, leaseMs, options, admitted: new Map() };
     return this.writes.run({ op: "lease", lease }) as Promise<LeasedEvent[]>;
   }
 
   /**
    * Chooses up to `limit` due rows (those `admit` lets through) and leases them in one statement. Runs inside the
    * write batch, which may run it a second time after another write of the batch failed (the first run undone):
-   * `admit` is then asked again for the same rows.
+   * the second run reuses `admit`'s answers for the rows the first one asked about.
    */
-  private writeLease({ now, limit, owner, leaseMs, options }: LeaseRequest): LeasedEvent[] {
+  private writeLease({ now, limit, owner, leaseMs, options, admitted }: LeaseRequest): LeasedEvent[] {
     const skip = (options.skip ?? []).flatMap((f) => this.functions.find(f.tenant, f.functionName) ?? []);
     const maxRefused = options.maxRefused ?? MAX_REFUSED;
     const chosen: Array<{ row: DueRow; candidate: Candidate }> = [];
     let refused = 0;
     for (const row of this.due.iterate(now, now, JSON.stringify(skip))) {
       const candidate = new Candidate(row);
-      if (options.admit !== undefined && !options.admit(candidate)) {
+      if (options.admit !== undefined && !admit(options.admit, admitted, row.id, candidate)) {
         if (++refused >= maxRefused) break;
         continue;
       }
@@ -408,4 +413,19 @@ function toJson(payload: unknown): string {
   }
   if (json === undefined) throw new SkiffError("INVALID_REQUEST", "the event payload is not JSON");
   return json;
+}
+
+/** `admit`'s answer for a row, asked once per lease request (see `LeaseRequest.admitted`). */
+function admit(
+  ask: (candidate: LeaseCandidate) => boolean,
+  answers: Map<string, boolean>,
+  id: string,
+  candidate: LeaseCandidate,
+): boolean {
+  let answer = answers.get(id);
+  if (answer === undefined) {
+    answer = ask(candidate);
+    answers.set(id, answer);
+  }
+  return answer;
 }

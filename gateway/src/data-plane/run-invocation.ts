@@ -92,8 +92,12 @@ export async function runPlainInvocation(
     outcome = result.outcome,
     error = result.error,
   ) => {
-    deps.writer.add(toInvocationRecord(context, { ...result, invocationId }, { status, outcome, error }));
-    ended();
+    try {
+      deps.writer.add(toInvocationRecord(context, { ...result, invocationId }, { status, outcome, error }));
+    } finally {
+      // Even if the record could not be added, the request is over: a drain must not wait for it.
+      ended();
+    }
   };
 
   if ("result" in first) {

@@ -159,6 +159,25 @@ export class Invoker {
    * used, which comes off its budget.
    */
   async #attempt(run: Run, spentCpuMs?: number): Promise<InvocationResult | { cutCpuMs: number }> {
+    let markReleased: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      markReleased = resolve;
+    });
+    // Whatever happens, the isolate's waiters (isolate-waits.ts) hear that this attempt is over, or every later
+    // request of its key would wait out their bounds.
+    try {
+      return await this.#attemptOnce(run, spentCpuMs, released);
+    } finally {
+      markReleased();
+    }
+  }
+
+  /** `#attempt`'s work; `released` resolves once its isolate is back in the pool or gone. */
+  async #attemptOnce(
+    run: Run,
+    spentCpuMs: number | undefined,
+    released: Promise<void>,
+  ): Promise<InvocationResult | { cutCpuMs: number }> {
     const { pool, code, spares, compileCache } = this.#options;
     const { invocationId, version, event, sink, eventId, started } = run;
     const key = isolateKey(version);
@@ -202,10 +221,6 @@ export class Invoker {
     this.#inFlight.set(invocationId, watch);
     if (this.#starting.get(invocationId) === true) watch.trip("canceled");
     this.#starting.delete(invocationId);
-    let markReleased: () => void = () => {};
-    const released = new Promise<void>((resolve) => {
-      markReleased = resolve;
-    });
     let markLoaded: () => void = () => {};
     if (cold) {
       const loaded = new Promise<void>((resolve) => {
@@ -293,7 +308,6 @@ export class Invoker {
       // asynchronous path, an isolate each.
       this.#syncEligible.record(key, "costly");
       pool.discard(sandbox);
-      markReleased();
       return { cutCpuMs: cutWallMs ?? watch.cpuMs };
     }
     this.#syncEligible.record(
@@ -310,7 +324,6 @@ export class Invoker {
     if (sandbox.disposed || watch.reason !== undefined) pool.discard(sandbox);
     else if (cold && !sandbox.loaded) pool.discard(sandbox);
     else pool.release(sandbox);
-    markReleased();
     // The spare this cold start took is replaced now that it is over, once its answer has gone out.
     if (cold) setImmediate(() => spares?.refill(version.config.memoryMb));
 
