@@ -2,12 +2,12 @@
 // two gateways over real sockets, one through `app.fetch` only and one with the Node handlers first, and the raw
 // answers (date and ids aside), the events handed to the scheduler and the HTTP metrics are compared.
 import { createServer, type Server } from "node:http";
-import { connect } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import type { EnqueueInput } from "@skiff/storage";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SchedulerPort } from "../deps.js";
 import { type Harness, OPERATOR_KEY, startHarness } from "../testing/harness.js";
+import { rawExchange as exchange } from "../testing/raw-exchange.js";
 
 const servers: Server[] = [];
 
@@ -67,25 +67,6 @@ async function side(direct: boolean, setup: (h: Harness) => void | Promise<void>
 /** Two gateways set up alike: one answered by the Hono chain only, one by the Node handlers first. */
 async function twoGateways(setup: (h: Harness) => void | Promise<void> = () => {}) {
   return { hono: await side(false, setup), direct: await side(true, setup) };
-}
-
-/** Sends `request` raw and returns what came back, date and generated ids normalised. */
-function exchange(port: number, request: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1", () => socket.write(request));
-    let data = "";
-    socket.setEncoding("latin1").on("data", (chunk: string) => {
-      data += chunk;
-    });
-    socket.on("error", reject);
-    socket.on("close", () =>
-      resolve(
-        data
-          .replace(/^Date: .*$/gim, "Date: <date>")
-          .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<request-id>"),
-      ),
-    );
-  });
 }
 
 const PATH = "/api/v1/tenants/default/functions/hello/invoke?async=1";

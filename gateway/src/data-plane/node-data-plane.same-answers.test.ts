@@ -7,6 +7,7 @@ import { getRequestListener } from "@hono/node-server";
 import type { InvocationResult } from "@skiff/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, OPERATOR_KEY, startHarness } from "../testing/harness.js";
+import { rawExchange as exchange } from "../testing/raw-exchange.js";
 
 const servers: Server[] = [];
 
@@ -32,25 +33,6 @@ async function listen(h: Harness, direct: boolean): Promise<number> {
   const address = server.address();
   port = typeof address === "object" && address !== null ? address.port : 0;
   return port;
-}
-
-/** Sends `request` raw, with `Connection: close` unless given, and returns what came back, normalised. */
-function exchange(port: number, request: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1", () => socket.write(request));
-    let data = "";
-    socket.setEncoding("latin1").on("data", (chunk: string) => {
-      data += chunk;
-    });
-    socket.on("error", reject);
-    socket.on("close", () =>
-      resolve(
-        data
-          .replace(/^Date: .*$/gim, "Date: <date>")
-          .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<request-id>"),
-      ),
-    );
-  });
 }
 
 type Setup = (h: Harness) => void | Promise<void>;

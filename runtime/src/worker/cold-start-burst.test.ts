@@ -1,16 +1,14 @@
 // A burst of invocations of a key with no warm isolate (Invoker + isolate-waits.ts), on real isolates: the
 // first makes the cold start, the others wait for its isolate instead of loading one each.
-import { type InvocationResult, singleModuleBundle } from "@skiff/core";
+import type { InvocationResult } from "@skiff/core";
 import { afterAll, describe, expect, it } from "vitest";
-import { httpEvent, text, versionOf } from "../testing/fixtures.js";
+import { text, versionOf } from "../testing/fixtures.js";
+import { InvokerHarness } from "../testing/invoker-harness.js";
 import type { VersionSpec } from "../types.js";
-import { CodeCache, Invoker } from "./invoker.js";
-import { IsolatePool } from "./isolate-pool.js";
-import type { Sandbox } from "./sandbox.js";
 
-const pools: IsolatePool<Sandbox>[] = [];
+const harnesses: InvokerHarness[] = [];
 afterAll(() => {
-  for (const pool of pools) pool.disposeAll();
+  for (const harness of harnesses) harness.close();
 });
 
 /**
@@ -18,35 +16,16 @@ afterAll(() => {
  * reaches, make a test depend only on the order of events, never on how fast the machine is.
  */
 function harness(waitMs: number) {
-  const pool = new IsolatePool<Sandbox>({
-    maxIsolates: 100,
-    maxHeapBytes: 2 * 1024 ** 3,
-    idleTtlMs: 60_000,
-    now: Date.now,
-  });
-  pools.push(pool);
-  const invoker = new Invoker({
-    pool,
-    code: new CodeCache(),
+  const runner = new InvokerHarness({
     syncSliceMs: 5_000,
     syncEligibleCpuMs: 1_000,
     waits: { loadingMs: waitMs, finishingMs: waitMs },
   });
-  let counter = 0;
+  harnesses.push(runner);
   /** Starts `count` invocations in the same turn, as a batch of messages from the supervisor would. */
   const burst = (version: VersionSpec, code: string, count: number): Promise<InvocationResult[]> =>
-    Promise.all(
-      Array.from({ length: count }, () =>
-        invoker.invoke(
-          `burst-${++counter}`,
-          version,
-          httpEvent(),
-          { start: () => {}, chunk: async () => {}, end: () => {} },
-          singleModuleBundle(code),
-        ),
-      ),
-    );
-  return { pool, burst };
+    Promise.all(Array.from({ length: count }, () => runner.start(version, code).promise));
+  return { pool: runner.pool, burst };
 }
 
 const CHEAP = `let served = 0;

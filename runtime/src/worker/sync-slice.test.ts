@@ -3,19 +3,18 @@
 import { type InvocationEvent, type InvocationResult, singleModuleBundle } from "@skiff/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { httpEvent, versionOf } from "../testing/fixtures.js";
+import { InvokerHarness } from "../testing/invoker-harness.js";
 import type { VersionSpec } from "../types.js";
-import { CodeCache, Invoker, isolateKey, SYNC_SLICE_MS, type SyncPathStats } from "./invoker.js";
-import { IsolatePool } from "./isolate-pool.js";
+import { isolateKey, SYNC_SLICE_MS, type SyncPathStats } from "./invoker.js";
 import type { ResponseStart } from "./response-sink.js";
 import { Sandbox, SLICE_CUT } from "./sandbox.js";
 import { SliceGuard } from "./slice-guard.js";
 
 /** Outbound fetches the handlers started, counted on the host (each is refused, so nothing leaves the test). */
 let fetches = 0;
-let counter = 0;
-const pools: IsolatePool<Sandbox>[] = [];
+const harnesses: InvokerHarness[] = [];
 afterAll(() => {
-  for (const pool of pools) pool.disposeAll();
+  for (const harness of harnesses) harness.close();
 });
 
 interface Run {
@@ -32,16 +31,7 @@ interface Run {
  * compile): tests that are not about that threshold raise it.
  */
 function harness(syncSliceMs: number, syncEligibleCpuMs = 100, sliceGuard?: SliceGuard) {
-  const pool = new IsolatePool<Sandbox>({
-    maxIsolates: 100,
-    maxHeapBytes: 2 * 1024 ** 3,
-    idleTtlMs: 60_000,
-    now: Date.now,
-  });
-  pools.push(pool);
-  const invoker = new Invoker({
-    pool,
-    code: new CodeCache(),
+  const runner = new InvokerHarness({
     syncSliceMs,
     syncEligibleCpuMs,
     ...(sliceGuard === undefined ? {} : { sliceGuard }),
@@ -52,28 +42,19 @@ function harness(syncSliceMs: number, syncEligibleCpuMs = 100, sliceGuard?: Slic
       },
     }),
   });
+  harnesses.push(runner);
+  const { invoker, pool } = runner;
 
   function start(version: VersionSpec, code: string, event: InvocationEvent = httpEvent()): Run {
-    const id = `sync-${++counter}`;
-    let head: ResponseStart | undefined;
-    const chunks: Uint8Array[] = [];
-    const promise = invoker.invoke(
-      id,
-      version,
-      event,
-      {
-        start: (response) => {
-          head = response;
-          if (response.body !== undefined) chunks.push(response.body);
-        },
-        chunk: async (bytes) => {
-          chunks.push(bytes);
-        },
-        end: () => {},
+    const run = runner.start(version, code, event);
+    return {
+      id: run.id,
+      promise: run.promise,
+      streamed: () => {
+        const { start, body } = run.streamed();
+        return { start, body: Buffer.from(body).toString() };
       },
-      singleModuleBundle(code),
-    );
-    return { id, promise, streamed: () => ({ start: head, body: Buffer.concat(chunks).toString() }) };
+    };
   }
   const invoke = (version: VersionSpec, code: string, event?: InvocationEvent) =>
     start(version, code, event).promise;
