@@ -12,10 +12,11 @@ import {
 import type { SkiffServer } from "./peers/skiff-server.js";
 import { startSkiff } from "./peers/skiff-server.js";
 import { planFor } from "./plan.js";
+import { ceilingTable, runCeiling } from "./probes/ceiling.js";
 import { profileMarkdown, runProfile } from "./profile/profile-run.js";
 import { beforeAfterMarkdown, parseRecordedRuns, recordedRun } from "./report/before-after.js";
 import { benchmarksMarkdown, replaceSection } from "./report/benchmarks-md.js";
-import { renderText } from "./report/render.js";
+import { renderMarkdown, renderText } from "./report/render.js";
 import { allTables } from "./report/tables.js";
 import type { BenchReport } from "./results.js";
 import { runAsyncDelivery } from "./scenarios/async-delivery.js";
@@ -71,6 +72,22 @@ async function main(argv: string[]): Promise<number> {
       } else {
         await writeFile(BENCHMARKS_MD, replaceSection(previous, `profile-${options.profile}`, markdown));
         log(`profile written to ${BENCHMARKS_MD}`);
+      }
+    }
+    return 0;
+  }
+
+  if (options.ceiling) {
+    const table = ceilingTable(await runCeiling(context));
+    process.stdout.write(`${renderText([table])}\n`);
+    if (options.write) {
+      const previous = await readOptional(BENCHMARKS_MD);
+      if (previous === undefined) {
+        log("BENCHMARKS.md does not exist yet: run the benchmarks first, then the ceiling");
+      } else {
+        const markdown = `${renderMarkdown([table])}\n\nMeasured ${machine.date} (load average ${machine.loadAverage}).`;
+        await writeFile(BENCHMARKS_MD, replaceSection(previous, "ceiling", markdown));
+        log(`ceiling written to ${BENCHMARKS_MD}`);
       }
     }
     return 0;

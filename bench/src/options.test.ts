@@ -26,6 +26,12 @@ describe("parseOptions", () => {
       write: false,
     });
   });
+  it("reads --ceiling, which runs on its own", () => {
+    expect(parseOptions(["--ceiling", "--no-write"])).toMatchObject({ ceiling: true, write: false });
+    expect(parseOptions([]).ceiling).toBe(false);
+    expect(() => parseOptions(["--ceiling", "--profile", "warm"])).toThrow(/on its own/);
+    expect(() => parseOptions(["--ceiling", "--record", "x"])).toThrow(/on its own/);
+  });
   it("records a saved run with --from-json only under a label", () => {
     expect(parseOptions(["--record", "before", "--from-json", "/tmp/run.json"])).toMatchObject({
       record: "before",

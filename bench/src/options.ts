@@ -15,6 +15,8 @@ export interface BenchOptions {
   json: boolean;
   jsonFile: string | undefined;
   profile: ProfileTarget | undefined;
+  /** Run only the ceiling probe (probes/ceiling.ts) and write its section. */
+  ceiling: boolean;
   /** Record this run's warm results under a label in the Before/after section (only that section is written). */
   record: string | undefined;
   /** With `record`: record the results saved by an earlier `--json-file` run instead of running anything. */
@@ -31,6 +33,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --scenarios <list>   comma-separated: ${SCENARIO_NAMES.join(",")} (default: all)
   --profile <what>     ${PROFILE_TARGETS.join("|")}: CPU-profile Skiff in that scenario; updates only the profile
                        section of BENCHMARKS.md
+  --ceiling            what taking the IPC hop away could reach: Skiff beside the runtime's Sandbox inside a
+                       node:http server (1 and one per core), a bare isolated-vm call, workerd and node:http;
+                       updates only the ceiling section of BENCHMARKS.md
   --no-write           do not write BENCHMARKS.md
   --json               print the results as JSON on stdout (tables on stderr)
   --json-file <path>   also write the JSON results to a file
@@ -65,6 +70,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       peers: { type: "string" },
       scenarios: { type: "string" },
       profile: { type: "string" },
+      ceiling: { type: "boolean" },
       "no-write": { type: "boolean" },
       json: { type: "boolean" },
       "json-file": { type: "string" },
@@ -77,6 +83,9 @@ export function parseOptions(argv: string[]): BenchOptions {
   const mode: Mode = values.full ? "full" : values.smoke ? "smoke" : "quick";
   const record = values.record?.trim();
   if (record === "") throw new Error("--record needs a label");
+  if (values.ceiling && (values.profile !== undefined || record !== undefined)) {
+    throw new Error("--ceiling runs on its own: not with --profile or --record");
+  }
   if (values["from-json"] !== undefined && record === undefined) {
     throw new Error("--from-json records a saved run: give it a label with --record");
   }
@@ -90,6 +99,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     json: values.json ?? false,
     jsonFile: values["json-file"],
     profile,
+    ceiling: values.ceiling ?? false,
     record,
     fromJson: values["from-json"],
     help: values.help ?? false,

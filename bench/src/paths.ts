@@ -16,7 +16,10 @@ export const BEFORE_AFTER_NOTES_MD = fileURLToPath(new URL("../before-after-note
 /** Hand-written notes on what changed cold starts, async delivery and cron lag, shown with their table. */
 export const OPERATIONS_NOTES_MD = fileURLToPath(new URL("../before-after-operations.md", import.meta.url));
 
-/** A compiled script of this package, e.g. `distScript("load/load-runner.js")`. */
+/**
+ * A compiled script of this package, e.g. `distScript("load/load-runner.js")`: always under dist/, also when
+ * this module runs from src/ (tests).
+ */
 export function distScript(relative: string): string {
-  return fileURLToPath(new URL(`./${relative}`, import.meta.url));
+  return fileURLToPath(new URL(`../dist/${relative}`, import.meta.url));
 }

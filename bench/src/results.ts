@@ -106,6 +106,10 @@ export interface AsyncResult {
   deliveredPerSecond: number;
   seconds: number;
   failedOutcomes: number;
+  /** Events delivered first to the same functions, not counted (as warm HTTP runs have a warm-up). */
+  warmupEvents: number;
+  /** The warm-up's own delivered rate: the figure from a cold start of the platform's paths. */
+  warmupDeliveredPerSecond: number;
 }
 
 export interface CronResult {

@@ -84,6 +84,24 @@ describe("SqliteInvocationRepository", () => {
     expect(stored).not.toHaveProperty("parentInvocationId");
   });
 
+  it("lists each record as it was stored, with its names, logs and error, and only its function's", async () => {
+    const quiet = invocationRecord({ startedAt: 3, cold: true, logs: [] });
+    const noisy = invocationRecord({
+      startedAt: 2,
+      outcome: "exception",
+      status: 500,
+      error: { name: "TypeError", message: "boom" },
+      logs: [{ level: "warn", message: "careful", ts: 7 }],
+      droppedLogLines: 2,
+      peakHeapBytes: 1_048_576,
+      parentInvocationId: "parent-1",
+    });
+    const elsewhere = invocationRecord({ functionName: "other", startedAt: 1 });
+    await storage.invocations.insertMany([quiet, noisy, elsewhere]);
+    expect(await storage.invocations.list("acme", "hello")).toEqual([quiet, noisy]);
+    expect(await storage.invocations.list("acme", "other")).toEqual([elsewhere]);
+  });
+
   it("gets a record only through its own function", async () => {
     const record = invocationRecord();
     await storage.invocations.insertMany([record]);

@@ -16,10 +16,9 @@ import { type MeteredInvocation, UsageMeter } from "./usage-meter.js";
 export const DEFAULT_INVOCATION_LIMIT = DEFAULT_LIST_LIMIT;
 export const MAX_INVOCATION_LIMIT = MAX_LIST_LIMIT;
 
-interface InvocationRow {
+/** What a listed record is built from (RECORD_COLUMNS). */
+interface RecordRow {
   id: string;
-  tenant_name: string;
-  function_name: string;
   version: number;
   trigger: TriggerKind;
   started_at: number;
@@ -34,6 +33,16 @@ interface InvocationRow {
   peak_heap_bytes: number | null;
   parent_invocation_id: string | null;
 }
+
+/** A record found by id, with its names. */
+interface InvocationRow extends RecordRow {
+  tenant_name: string;
+  function_name: string;
+}
+
+/** The columns of `invocations` a record is made of. */
+const RECORD_COLUMNS = `i.id, i.version, i.trigger, i.started_at, i.outcome, i.status, i.cold, i.cpu_ms, i.wall_ms,
+  i.error, i.logs, i.dropped_log_lines, i.peak_heap_bytes, i.parent_invocation_id`;
 
 type InsertParams = [
   id: string,
@@ -67,9 +76,9 @@ export class SqliteInvocationRepository implements InvocationRepository {
   private readonly tenantId: Statement<[string], { id: number }>;
   private readonly functionId: Statement<[string, string], { id: number }>;
   private readonly insert: Statement<InsertParams>;
-  private readonly newest: Statement<[ListParams], InvocationRow>;
+  private readonly newest: Statement<[ListParams], RecordRow>;
   private readonly byId: Statement<[number, string], InvocationRow>;
-  private readonly pruneStatement: Statement<[number]>;
+  private readonly pruneAll: (keep: number) => number;
   private readonly insertBatch: (records: InvocationRecord[]) => void;
 
   constructor(db: Database) {
@@ -82,12 +91,12 @@ export class SqliteInvocationRepository implements InvocationRepository {
       INSERT OR IGNORE INTO invocations (id, function_id, version, trigger, started_at, outcome, status, cold,
         cpu_ms, wall_ms, error, logs, dropped_log_lines, peak_heap_bytes, parent_invocation_id, max_log_severity)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    // One statement for every filter combination: an absent filter is a condition that always holds.
+    // One statement for every filter combination: an absent filter is a condition that always holds. Only the
+    // columns a record shows, without the names (the caller's, which found the function): a list of 1000 rows
+    // builds 1000 row objects, and each column less is a property less to set on each.
     this.newest = db.prepare(`
-      SELECT i.*, t.name AS tenant_name, f.name AS function_name
+      SELECT ${RECORD_COLUMNS}
       FROM invocations i
-      JOIN functions f ON f.id = i.function_id
-      JOIN tenants t ON t.id = f.tenant_id
       WHERE i.function_id = @functionId
         AND (@since IS NULL OR i.started_at >= @since)
         AND i.max_log_severity >= @severity
@@ -95,18 +104,25 @@ export class SqliteInvocationRepository implements InvocationRepository {
       ORDER BY i.started_at DESC, i.seq DESC
       LIMIT @limit`);
     this.byId = db.prepare(`
-      SELECT i.*, t.name AS tenant_name, f.name AS function_name
+      SELECT ${RECORD_COLUMNS}, t.name AS tenant_name, f.name AS function_name
       FROM invocations i
       JOIN functions f ON f.id = i.function_id
       JOIN tenants t ON t.id = f.tenant_id
       WHERE i.function_id = ? AND i.id = ?`);
-    this.pruneStatement = db.prepare(`
+    // Function by function along invocations_by_function (newest first, past the `keep` newest): no sort of the
+    // whole table, which a window over every record needed each time the writer prunes (every 1000 records).
+    const functionIds = db.prepare<[], number>("SELECT id FROM functions").pluck();
+    const pruneFunction = db.prepare<[number, number]>(`
       DELETE FROM invocations WHERE seq IN (
-        SELECT seq FROM (
-          SELECT seq, row_number() OVER (PARTITION BY function_id ORDER BY started_at DESC, seq DESC) AS rank
-          FROM invocations
-        ) WHERE rank > ?
+        SELECT seq FROM invocations WHERE function_id = ? ORDER BY started_at DESC, seq DESC LIMIT -1 OFFSET ?
       )`);
+    const pruneEach = db.transaction((keep: number) => {
+      let removed = 0;
+      for (const id of functionIds.all()) removed += pruneFunction.run(id, keep).changes;
+      return removed;
+    });
+    // IMMEDIATE: a read that turns into a write could not wait for another process's commit in WAL mode.
+    this.pruneAll = (keep) => pruneEach.immediate(keep);
     const usage = new UsageMeter(db);
     this.insertBatch = db.transaction((records: InvocationRecord[]) => {
       const functionIds = new Map<string, number | undefined>();
@@ -131,7 +147,7 @@ export class SqliteInvocationRepository implements InvocationRepository {
           record.cpuMs,
           record.wallMs,
           record.error === undefined ? null : JSON.stringify(record.error),
-          JSON.stringify(record.logs),
+          record.logs.length === 0 ? "[]" : JSON.stringify(record.logs),
           record.droppedLogLines,
           record.peakHeapBytes ?? null,
           record.parentInvocationId ?? null,
@@ -149,20 +165,20 @@ export class SqliteInvocationRepository implements InvocationRepository {
 
   async list(tenant: string, functionName: string, query: InvocationQuery = {}): Promise<InvocationRecord[]> {
     const functionId = this.functionIdOf(tenant, functionName);
-    return this.newest
-      .all({
-        functionId,
-        since: query.since ?? null,
-        severity: query.minLevel === undefined ? 0 : logLevelSeverity(query.minLevel),
-        outcomes: query.outcomes === undefined ? null : JSON.stringify(query.outcomes),
-        limit: clampListLimit(query.limit),
-      })
-      .map(toRecord);
+    const rows = this.newest.all({
+      functionId,
+      since: query.since ?? null,
+      severity: query.minLevel === undefined ? 0 : logLevelSeverity(query.minLevel),
+      outcomes: query.outcomes === undefined ? null : JSON.stringify(query.outcomes),
+      limit: clampListLimit(query.limit),
+    });
+    // The names are the ones the function was just found by (names compare exactly in SQLite).
+    return rows.map((row) => toRecord(row, tenant, functionName));
   }
 
   async get(tenant: string, functionName: string, id: string): Promise<InvocationRecord | undefined> {
     const row = this.byId.get(this.functionIdOf(tenant, functionName), id);
-    return row === undefined ? undefined : toRecord(row);
+    return row === undefined ? undefined : toRecord(row, row.tenant_name, row.function_name);
   }
 
   private functionIdOf(tenant: string, functionName: string): number {
@@ -181,15 +197,15 @@ export class SqliteInvocationRepository implements InvocationRepository {
     if (!Number.isSafeInteger(keep) || keep < 0) {
       throw new SkiffError("INVALID_REQUEST", `prune keeps a whole number of records, not ${keep}`);
     }
-    return this.pruneStatement.run(keep).changes;
+    return this.pruneAll(keep);
   }
 }
 
-function toRecord(row: InvocationRow): InvocationRecord {
+function toRecord(row: RecordRow, tenant: string, functionName: string): InvocationRecord {
   const record: InvocationRecord = {
     id: row.id,
-    tenant: row.tenant_name,
-    functionName: row.function_name,
+    tenant,
+    functionName,
     version: row.version,
     trigger: row.trigger,
     startedAt: row.started_at,
@@ -198,7 +214,8 @@ function toRecord(row: InvocationRow): InvocationRecord {
     cold: row.cold === 1,
     cpuMs: row.cpu_ms,
     wallMs: row.wall_ms,
-    logs: JSON.parse(row.logs) as LogLine[],
+    // Most invocations log nothing: no parse for those.
+    logs: row.logs === "[]" ? [] : (JSON.parse(row.logs) as LogLine[]),
     droppedLogLines: row.dropped_log_lines,
   };
   if (row.error !== null) record.error = JSON.parse(row.error) as InvocationError;

@@ -7,8 +7,8 @@ export type PeerName = "node-http" | "hono" | "workerd" | "skiff";
 
 export const PEER_NAMES: readonly PeerName[] = ["node-http", "hono", "workerd", "skiff"];
 
-export interface Peer {
-  name: PeerName;
+/** A server the harness started that answers the hello world and the echo. */
+export interface PeerServer {
   /** How tables name it. */
   label: string;
   helloUrl: string;
@@ -18,16 +18,34 @@ export interface Peer {
   stop(): Promise<void>;
 }
 
+export interface Peer extends PeerServer {
+  name: PeerName;
+}
+
 const PORT_LINE = /^\{"port":(\d+)\}$/m;
 
 /** Starts one of this package's Node peer servers (dist/peers/*.js) on a free port. */
 export async function startNodePeer(name: PeerName, label: string, script: string): Promise<Peer> {
+  return { name, ...(await startNodeServer(label, script)) };
+}
+
+/**
+ * Starts a Node server script of this package (dist/…) that prints `{"port":N}` once it listens, with extra
+ * Node flags and environment.
+ */
+export async function startNodeServer(
+  label: string,
+  script: string,
+  nodeFlags: string[] = [],
+  env: Record<string, string> = {},
+): Promise<PeerServer> {
   let stdout = "";
   let announced: (port: number) => void = () => {};
   const port = new Promise<number>((resolve) => {
     announced = resolve;
   });
-  const child = startChild(process.execPath, [distScript(script)], {
+  const child = startChild(process.execPath, [...nodeFlags, distScript(script)], {
+    env: { ...process.env, ...env },
     onStdout: (chunk) => {
       stdout += chunk;
       const match = PORT_LINE.exec(stdout);
@@ -39,7 +57,6 @@ export async function startNodePeer(name: PeerName, label: string, script: strin
   const origin = `http://127.0.0.1:${first}`;
   await waitUntilReady(`${origin}/hello`, child);
   return {
-    name,
     label,
     helloUrl: `${origin}/hello`,
     echoUrl: `${origin}/echo`,

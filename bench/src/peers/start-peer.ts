@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from "node:util";
 import { request } from "undici";
 import { HELLO_TEXT } from "./hello-text.js";
 import { startHonoPeer, startNodeHttpPeer } from "./node-peers.js";
-import type { Peer, PeerName } from "./peer.js";
+import type { Peer, PeerName, PeerServer } from "./peer.js";
 import { startSkiffPeer } from "./skiff-peer.js";
 import { startWorkerdPeer } from "./workerd-peer.js";
 
@@ -21,7 +21,7 @@ export function startPeer(name: PeerName): Promise<Peer> {
 }
 
 /** Throws unless the peer's hello and echo answer exactly as the others do. */
-export async function verifyPeer(peer: Peer, payload: string): Promise<void> {
+export async function verifyPeer(peer: PeerServer, payload: string): Promise<void> {
   const hello = await request(peer.helloUrl);
   const helloText = await hello.body.text();
   if (hello.statusCode !== 200 || helloText !== HELLO_TEXT) {

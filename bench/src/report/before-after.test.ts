@@ -81,6 +81,8 @@ describe("Before/after section", () => {
       deliveredPerSecond: 410.5,
       seconds: 1,
       failedOutcomes: 0,
+      warmupEvents: 5,
+      warmupDeliveredPerSecond: 200,
     };
     const cron = { functions: 20, idleLagMs: summarize([5, 40]), busyLagMs: summarize([]) };
     const before = recordedRun({ machine, cold, async }, "before");

@@ -60,6 +60,7 @@ export function benchmarksMarkdown(
     return section(name, kept);
   });
   const beforeAfter = sectionOf(previous, "before-after");
+  const ceiling = sectionOf(previous, "ceiling");
   return [
     "# Benchmarks",
     "",
@@ -73,6 +74,7 @@ export function benchmarksMarkdown(
     renderMarkdown(allTables(report)),
     ...profiles,
     ...(beforeAfter === undefined ? [] : [section("before-after", beforeAfter)]),
+    ...(ceiling === undefined ? [] : [section("ceiling", ceiling)]),
     "## Profile notes",
     "",
     (profileNotes ?? "None yet (bench/profile-notes.md).").trim(),

@@ -187,8 +187,8 @@ export function asyncTable(report: BenchReport): Table | undefined {
   const a = report.async;
   if (a !== undefined) {
     rows.push([
-      `async invoke, ${a.events} events to ${a.functions} function(s)`,
-      `${num(a.deliveredPerSecond)} delivered/s (enqueued at ${num(a.enqueuedPerSecond)}/s; ${a.seconds} s; ${a.failedOutcomes} failed)`,
+      `async invoke, ${a.events} events to ${a.functions} function(s), after ${a.warmupEvents} not counted`,
+      `${num(a.deliveredPerSecond)} delivered/s (enqueued at ${num(a.enqueuedPerSecond)}/s; ${a.seconds} s; ${a.failedOutcomes} failed); the warm-up ${num(a.warmupDeliveredPerSecond)} delivered/s`,
     ]);
   }
   const c = report.cron;

@@ -1,7 +1,7 @@
 // console.* captured per invocation into a buffer bounded by bytes (log-limits.ts). Past the bound, lines are
 // only counted, and one visible marker line at the end says how many were dropped.
 import { inspect } from "./inspect.js";
-import { append, DateNow, ObjectFreeze, StringPrototypeSlice } from "./intrinsics.js";
+import { append, DateNow, list, ObjectFreeze, StringPrototypeSlice } from "./intrinsics.js";
 import {
   LOG_BYTES_PER_INVOCATION,
   lineCost,
@@ -17,7 +17,8 @@ export interface CapturedLine {
   ts: number;
 }
 
-let lines: CapturedLine[] = [];
+// Without a prototype (`list`): `append` stores into it directly.
+let lines: CapturedLine[] = list();
 let bytes = 0;
 let dropped = 0;
 
@@ -53,13 +54,18 @@ function capture(level: Level, args: unknown[]): void {
 export function drainLogs(): { logs: CapturedLine[]; dropped: number } {
   const taken = { logs: lines, dropped };
   if (dropped > 0) append(lines, { level: "warn", message: truncationMessage(dropped), ts: DateNow() });
-  discardLogs();
+  // Always a new list: the one taken is handed out.
+  lines = list();
+  bytes = 0;
+  dropped = 0;
   return taken;
 }
 
 /** Forgets lines left over from an earlier invocation (detached work that logged after it ended). */
 export function discardLogs(): void {
-  lines = [];
+  // Nearly always nothing was logged since the last drain: the empty list, never handed out, stays.
+  if (lines.length === 0 && dropped === 0) return;
+  lines = list();
   bytes = 0;
   dropped = 0;
 }

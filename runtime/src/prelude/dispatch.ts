@@ -1,7 +1,8 @@
 // Runs one event against the tenant module and reduces the outcome to a fixed plain shape for the host:
 // nothing tenant-controlled crosses back except strings, numbers, bytes and JSON-safe values. Everything here
 // runs after tenant code (its module ran first), so the path from the handler's result to the host uses the
-// built-ins of intrinsics.ts; prelude objects that promises resolve with have no prototype (`bare`), and an
+// built-ins of intrinsics.ts; prelude objects that promises resolve with have no `then` anywhere on their
+// prototype chain (their prototype is the frozen empty `BARE`, or none: `list`), and an
 // async function here returns `await x`, never the promise x, so that no `then` tenant code replaced is called
 // (`await` of a built-in promise does not look `then` up; lockdown.ts keeps Promise's `constructor` fixed).
 import { type BindingDescriptor, bindingObjects } from "./bindings/index.js";
@@ -13,9 +14,10 @@ import { resetHostCalls } from "./host.js";
 import { inspect } from "./inspect.js";
 import {
   append,
-  bare,
+  BARE,
   isError,
   JSONParse,
+  list,
   ObjectFreeze,
   PromiseCtor,
   ReflectApply,
@@ -126,9 +128,8 @@ function callLambda(handler: LambdaHandler, event: unknown, meta: InvocationMeta
 
 /** The ok outcome for a response handed over, its body included when it was held back. */
 function sent({ head, held }: SentResponse): Outcome {
-  return bare(
-    held === undefined ? { outcome: "ok", response: head } : { outcome: "ok", response: head, body: held },
-  );
+  if (held === undefined) return { __proto__: BARE, outcome: "ok", response: head } as Outcome;
+  return { __proto__: BARE, outcome: "ok", response: head, body: held } as Outcome;
 }
 
 async function respond(returned: unknown): Promise<Outcome> {
@@ -150,7 +151,9 @@ async function runHttp(event: PlainHttpEvent, meta: InvocationMeta, ctx: object)
     return sent(await sendResponse(response));
   }
   if (handlers.kind !== "workers" || handlers.fetch === undefined) throw missing("fetch");
-  const init = { method: event.method, headers: event.headers, body: event.body };
+  // No Object.prototype under it: the Request constructor reads other init fields (redirect, signal, …), and a
+  // getter tenant code put there for them must not be handed this object (and through it the host's header list).
+  const init = { __proto__: BARE, method: event.method, headers: event.headers, body: event.body };
   const request =
     event.urlSerialized === true ? incomingRequest(event.url, init) : new Request(event.url, init);
   const returned = ReflectApply(handlers.fetch, handlers.target, [request, env, ctx]);
@@ -166,10 +169,11 @@ async function run(event: PlainEvent, meta: InvocationMeta, ctx: object): Promis
     case "invoke": {
       if (handlers.kind === "lambda") {
         const value = await callLambda(handlers.handler, event.payload, meta);
-        return bare({
+        return {
+          __proto__: BARE,
           outcome: "ok",
           value: value === undefined ? null : JSONParse(toJsonText(value, "the handler's return value")),
-        });
+        } as Outcome;
       }
       // A Workers module is invoked like an HTTP POST of the JSON payload.
       const body = new TextEncoder().encode(toJsonText(event.payload, "the payload"));
@@ -196,16 +200,16 @@ async function run(event: PlainEvent, meta: InvocationMeta, ctx: object): Promis
     case "scheduled": {
       if (handlers.kind === "lambda") {
         await callLambda(handlers.handler, scheduledLambdaEvent(event, meta), meta);
-        return bare({ outcome: "ok" });
+        return { __proto__: BARE, outcome: "ok" } as Outcome;
       }
       if (handlers.kind !== "workers" || handlers.scheduled === undefined) throw missing("scheduled");
       const { controller, noRetry } = scheduledController(event);
       try {
         await ReflectApply(handlers.scheduled, handlers.target, [controller, env, ctx]);
       } catch (error) {
-        return bare({ ...failure(error), noRetry: noRetry() });
+        return { __proto__: BARE, ...failure(error), noRetry: noRetry() } as Outcome;
       }
-      return bare({ outcome: "ok", noRetry: noRetry() });
+      return { __proto__: BARE, outcome: "ok", noRetry: noRetry() } as Outcome;
     }
     case "queue": {
       if (handlers.kind === "lambda") {
@@ -213,7 +217,11 @@ async function run(event: PlainEvent, meta: InvocationMeta, ctx: object): Promis
         try {
           value = await callLambda(handlers.handler, queueLambdaEvent(event, meta), meta);
         } catch (error) {
-          return bare({ ...failure(error), queue: { retry: event.messages.map((m) => ({ id: m.id })) } });
+          return {
+            __proto__: BARE,
+            ...failure(error),
+            queue: { retry: event.messages.map((m) => ({ id: m.id })) },
+          } as Outcome;
         }
         const failures = (value as { batchItemFailures?: unknown } | null)?.batchItemFailures;
         const ids = new Set(event.messages.map((m) => m.id));
@@ -223,16 +231,16 @@ async function run(event: PlainEvent, meta: InvocationMeta, ctx: object): Promis
               .filter((id) => ids.has(id))
               .map((id) => ({ id }))
           : [];
-        return bare({ outcome: "ok", queue: { retry } });
+        return { __proto__: BARE, outcome: "ok", queue: { retry } } as Outcome;
       }
       if (handlers.kind !== "workers" || handlers.queue === undefined) throw missing("queue");
       const { batch, retries } = messageBatch(event);
       try {
         await ReflectApply(handlers.queue, handlers.target, [batch, env, ctx]);
       } catch (error) {
-        return bare({ ...failure(error), queue: { retry: retries(false) } });
+        return { __proto__: BARE, ...failure(error), queue: { retry: retries(false) } } as Outcome;
       }
-      return bare({ outcome: "ok", queue: { retry: retries(true) } });
+      return { __proto__: BARE, outcome: "ok", queue: { retry: retries(true) } } as Outcome;
     }
   }
 }
@@ -247,12 +255,20 @@ function failure(error: unknown): Outcome {
     plain = { name: "Error", message: "Uncaught exception (its name or message could not be read)" };
   }
   console.error("Uncaught", isError(error) ? error : inspect(error));
-  return bare({ outcome: InvalidResponse.is(error) ? "invalidResponse" : "exception", error: plain });
+  return {
+    __proto__: BARE,
+    outcome: InvalidResponse.is(error) ? "invalidResponse" : "exception",
+    error: plain,
+  } as Outcome;
 }
 
+/** What `rejections` of no promises gives: shared, frozen, without a prototype. */
+const NO_REASONS: readonly unknown[] = ObjectFreeze(list());
+
 /** Waits for every promise to settle and returns why those that failed did; never rejects. */
-async function rejections(promises: unknown[]): Promise<unknown[]> {
-  const reasons: unknown[] = [];
+async function rejections(promises: unknown[]): Promise<readonly unknown[]> {
+  if (promises.length === 0) return NO_REASONS;
+  const reasons: unknown[] = list();
   for (let i = 0; i < promises.length; i++) {
     try {
       await new PromiseCtor((resolve) => resolve(promises[i]));
@@ -260,7 +276,7 @@ async function rejections(promises: unknown[]): Promise<unknown[]> {
       append(reasons, reason);
     }
   }
-  return bare(reasons);
+  return reasons;
 }
 
 /** Entry point the host calls for every invocation. */
@@ -268,7 +284,7 @@ export async function dispatch(event: PlainEvent, meta: InvocationMeta): Promise
   // Work left over from an earlier invocation (detached promises) must not show up in this one's record.
   resetTimers();
   discardLogs();
-  const waitUntil: unknown[] = [];
+  const waitUntil: unknown[] = list();
   const ctx = ObjectFreeze({
     waitUntil(promise: unknown) {
       append(waitUntil, promise);
@@ -281,7 +297,7 @@ export async function dispatch(event: PlainEvent, meta: InvocationMeta): Promise
     // A held-back body waits for nothing else only when no waitUntil work follows: otherwise it goes now.
     if (outcome.body !== undefined && outcome.response !== undefined && waitUntil.length > 0) {
       await sendHeld(outcome.response, outcome.body);
-      outcome = bare({ outcome: "ok", response: outcome.response });
+      outcome = { __proto__: BARE, outcome: "ok", response: outcome.response } as Outcome;
     }
   } catch (error) {
     outcome = failure(error);
@@ -292,5 +308,5 @@ export async function dispatch(event: PlainEvent, meta: InvocationMeta): Promise
   resetTimers();
   resetHostCalls();
   const { logs, dropped } = drainLogs();
-  return bare({ ...outcome, logs, droppedLogLines: dropped });
+  return { __proto__: BARE, ...outcome, logs, droppedLogLines: dropped } as DispatchResult;
 }

@@ -35,6 +35,8 @@ interface PendingCall {
 // A prototype-less record rather than a Map: tenant code may replace `Map.prototype.get`, and a settled call
 // must still find its promise.
 let pending: Record<number, PendingCall> = ObjectCreate(null);
+/** Calls in `pending`: `resetHostCalls` has nothing to do when none is (most invocations make none). */
+let pendingCount = 0;
 let nextCallId = 1;
 
 /**
@@ -47,6 +49,7 @@ export function callHost(name: string, args: unknown): Promise<unknown> {
   const id = nextCallId++;
   return new PromiseCtor((resolve, reject) => {
     pending[id] = { resolve, reject };
+    pendingCount++;
     host.call(id, name, args);
   });
 }
@@ -56,11 +59,14 @@ export function settleHostCall(id: number, ok: boolean, value: unknown): void {
   const call = pending[id];
   if (call === undefined) return;
   delete pending[id];
+  pendingCount--;
   if (ok) call.resolve(value);
   else call.reject(new TypeErrorCtor(typeof value === "string" ? value : "host call failed"));
 }
 
 /** Forgets calls of a finished invocation; the host has abandoned them. */
 export function resetHostCalls(): void {
+  if (pendingCount === 0) return;
   pending = ObjectCreate(null);
+  pendingCount = 0;
 }

@@ -26,6 +26,8 @@ export const ObjectGetPrototypeOf = Object.getPrototypeOf;
 export const ObjectKeys = Object.keys;
 export const ObjectSetPrototypeOf = Object.setPrototypeOf;
 const ObjectPrototypeIsPrototypeOf = uncurryThis(Object.prototype.isPrototypeOf);
+export const ObjectPrototypePropertyIsEnumerable = uncurryThis(Object.prototype.propertyIsEnumerable);
+export const ReflectOwnKeys = Reflect.ownKeys;
 export const ArrayIsArray = Array.isArray;
 export const ReflectApply = Reflect.apply;
 export const JSONStringify = JSON.stringify;
@@ -36,6 +38,7 @@ export const NumberCtor = Number;
 export const MathMin = Math.min;
 export const MathMax = Math.max;
 export const StringPrototypeSlice = uncurryThis(String.prototype.slice);
+export const StringPrototypeCharCodeAt = uncurryThis(String.prototype.charCodeAt);
 export const ArrayPrototypeSort = uncurryThis(Array.prototype.sort);
 export const PromiseCtor = Promise;
 export const TypeErrorCtor = TypeError;
@@ -43,6 +46,9 @@ export const RangeErrorCtor = RangeError;
 export const EvalErrorCtor = EvalError;
 const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
 export const TypedArrayByteLength = getter<ArrayBufferView, number>(TypedArrayPrototype, "byteLength");
+const TypedArrayByteOffset = getter<ArrayBufferView, number>(TypedArrayPrototype, "byteOffset");
+const TypedArrayBuffer = getter<ArrayBufferView, ArrayBuffer>(TypedArrayPrototype, "buffer");
+const ArrayBufferByteLength = getter<ArrayBuffer, number>(ArrayBuffer.prototype, "byteLength");
 export const Uint8ArraySubarray = uncurryThis(Uint8Array.prototype.subarray) as (
   bytes: Uint8Array,
   start: number,
@@ -62,25 +68,51 @@ export function isUint8Array(value: unknown): value is Uint8Array {
   );
 }
 
-/** A data property descriptor that no `get` or `set` tenant code added to Object.prototype can alter. */
-function dataDescriptor(value: unknown): PropertyDescriptor {
-  const descriptor = ObjectCreate(null) as PropertyDescriptor;
-  descriptor.value = value;
-  descriptor.writable = true;
-  descriptor.enumerable = true;
-  descriptor.configurable = true;
-  return descriptor;
+/** True when `bytes` views the whole of its buffer: handing it out shows nothing beyond its own bytes. */
+export function spansItsBuffer(bytes: Uint8Array): boolean {
+  return (
+    TypedArrayByteOffset(bytes) === 0 &&
+    TypedArrayByteLength(bytes) === ArrayBufferByteLength(TypedArrayBuffer(bytes))
+  );
+}
+
+/**
+ * The one data property descriptor `append` hands to `defineProperty` for an array that has a prototype: it has
+ * none itself, so no `get` or `set` tenant code added to Object.prototype can alter it, and reusing it spares a
+ * dictionary-mode object per call (`defineProperty` on a prelude array runs no other code in between).
+ */
+const appendDescriptor = ObjectCreate(null) as PropertyDescriptor;
+appendDescriptor.writable = true;
+appendDescriptor.enumerable = true;
+appendDescriptor.configurable = true;
+
+/**
+ * A new empty array without a prototype, for the prelude's own lists: `append` stores into it directly (no
+ * prototype, so no index setter can be in the way), about 20× cheaper than `defineProperty`, and a promise
+ * resolved with it finds no `then`. It has no methods: use the uncurried ones here. A copy to the host is a
+ * plain array.
+ */
+export function list<T>(): T[] {
+  return ObjectSetPrototypeOf([], null) as T[];
 }
 
 /** `array.push(value)` that neither `Array.prototype.push` nor index setters on the prototypes can intercept. */
 export function append<T>(array: T[], value: T): void {
-  ObjectDefineProperty(array, array.length, dataDescriptor(value));
+  if (ObjectGetPrototypeOf(array) === null) {
+    array[array.length] = value;
+    return;
+  }
+  appendDescriptor.value = value;
+  ObjectDefineProperty(array, array.length, appendDescriptor);
+  // Not kept alive by the descriptor.
+  appendDescriptor.value = undefined;
 }
 
 /**
- * Drops an object literal's prototype. Resolving a promise with an object looks up its `then`, and tenant code
- * may have put one on Object.prototype; the prelude's own results must never be taken for thenables.
+ * The prototype of the prelude's result objects, written `{ __proto__: BARE, … }`. Resolving a promise with an
+ * object looks its `then` up, and tenant code may have put one on Object.prototype; this prototype is empty,
+ * has none itself and is frozen, so the lookup finds nothing. V8 keeps such literals in fast mode (a
+ * null-prototype object is a dictionary: several times slower to build and to copy to the host). TypeScript
+ * takes `__proto__` for an ordinary property, hence the `as` at each literal.
  */
-export function bare<T extends object>(object: T): T {
-  return ObjectSetPrototypeOf(object, null) as T;
-}
+export const BARE: object = ObjectFreeze(ObjectCreate(null));

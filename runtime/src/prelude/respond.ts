@@ -8,7 +8,7 @@ import { combinedHeaderList } from "./fetch/headers.js";
 import { type Response, responseHead } from "./fetch/response.js";
 import { callHost } from "./host.js";
 import {
-  bare,
+  BARE,
   isError,
   isUint8Array,
   StringCtor,
@@ -42,16 +42,17 @@ export interface SentResponse {
 export async function sendResponse(response: Response): Promise<SentResponse> {
   const parts = responseHead(response);
   if (parts === undefined) throw new TypeErrorCtor("not a Response");
-  const head: ResponseHead = bare({
+  const head = {
+    __proto__: BARE,
     status: parts.status,
     statusText: parts.statusText,
     headers: combinedHeaderList(parts.headers),
-  });
+  } as ResponseHead;
   // The body bytes if the body is not a live stream; null for no body; undefined when it must be streamed.
   const bytes = bodyBytesIfKnown(response);
   const length = bytes === undefined || bytes === null ? 0 : TypedArrayByteLength(bytes);
   if (bytes !== undefined && (bytes === null || length <= WHOLE_BODY_MAX)) {
-    return bare({ head, held: bytes ?? NO_BYTES });
+    return { __proto__: BARE, head, held: bytes ?? NO_BYTES } as SentResponse;
   }
   if (bytes !== undefined && bytes !== null) {
     await callHost("response", { ...head, streaming: true });
@@ -59,7 +60,7 @@ export async function sendResponse(response: Response): Promise<SentResponse> {
       await callHost("chunk", Uint8ArraySubarray(bytes, offset, offset + CHUNK_BYTES));
     }
     await callHost("end", {});
-    return bare({ head });
+    return { __proto__: BARE, head } as SentResponse;
   }
   const stream = response.body as ReadableStream<unknown>;
   await callHost("response", { ...head, streaming: true });
@@ -81,7 +82,7 @@ export async function sendResponse(response: Response): Promise<SentResponse> {
     }
     throw error;
   }
-  return bare({ head });
+  return { __proto__: BARE, head } as SentResponse;
 }
 
 /** Sends a held-back body now: the client must not wait for work that goes on after the response. */

@@ -71,6 +71,8 @@ export function fireTimer(id: number): void {
 
 /** Forgets every pending timer; the host cancels its side. */
 export function resetTimers(): void {
+  // Twice per invocation, nearly always with nothing pending: no new record then.
+  if (pendingCount === 0) return;
   timers = ObjectCreate(null);
   pendingCount = 0;
 }

@@ -7,10 +7,17 @@ import type { VersionSpec } from "../types.js";
 import type { CompileCache } from "./compile-cache.js";
 import { HeapSampler } from "./heap-sampler.js";
 import type { IsolatePool } from "./isolate-pool.js";
-import { IsolateWaits, type IsolateWaitsOptions } from "./isolate-waits.js";
+import { IsolateWaits, type IsolateWaitsOptions, ReleaseSignal } from "./isolate-waits.js";
 import { InvocationWatch, type LimitReason } from "./limits.js";
 import type { ResponseSink } from "./response-sink.js";
-import { type HostCallHandlers, Sandbox, type SandboxResult, SLICE_CUT, type SliceCut } from "./sandbox.js";
+import {
+  type HostCallHandlers,
+  type InvocationMeta,
+  Sandbox,
+  type SandboxResult,
+  SLICE_CUT,
+  type SliceCut,
+} from "./sandbox.js";
 import { toError, toLogs, toResponseHead } from "./sandbox-result.js";
 import type { SliceGuard } from "./slice-guard.js";
 import type { SpareIsolates } from "./spare-isolates.js";
@@ -159,24 +166,21 @@ export class Invoker {
    * used, which comes off its budget.
    */
   async #attempt(run: Run, spentCpuMs?: number): Promise<InvocationResult | { cutCpuMs: number }> {
-    let markReleased: () => void = () => {};
-    const released = new Promise<void>((resolve) => {
-      markReleased = resolve;
-    });
+    const released = new ReleaseSignal();
     // Whatever happens, the isolate's waiters (isolate-waits.ts) hear that this attempt is over, or every later
     // request of its key would wait out their bounds.
     try {
       return await this.#attemptOnce(run, spentCpuMs, released);
     } finally {
-      markReleased();
+      released.release();
     }
   }
 
-  /** `#attempt`'s work; `released` resolves once its isolate is back in the pool or gone. */
+  /** `#attempt`'s work; `released` is signalled once its isolate is back in the pool or gone. */
   async #attemptOnce(
     run: Run,
     spentCpuMs: number | undefined,
-    released: Promise<void>,
+    released: ReleaseSignal,
   ): Promise<InvocationResult | { cutCpuMs: number }> {
     const { pool, code, spares, compileCache } = this.#options;
     const { invocationId, version, event, sink, eventId, started } = run;
@@ -226,11 +230,11 @@ export class Invoker {
       const loaded = new Promise<void>((resolve) => {
         markLoaded = resolve;
       });
-      this.#waits.loading(key, loaded, released);
+      this.#waits.loading(key, loaded, released.promise);
     }
     const response = new ResponseRelay(sink, () => {
       watch.extendWall(WAIT_UNTIL_MS);
-      this.#waits.finishing(key, released);
+      this.#waits.finishing(key, released.promise);
     });
     const slice = eligible ? this.#slice(watch) : undefined;
     if (slice === undefined) watch.arm();
@@ -255,20 +259,21 @@ export class Invoker {
         pool.add(sandbox, generation);
         watch.startHandler();
       }
-      const meta = {
+      const meta: InvocationMeta = {
         invocationId,
         tenant: version.tenant,
         functionName: version.functionName,
         version: version.number,
         memoryMb: version.config.memoryMb,
         deadline,
-        ...(eventId === undefined ? {} : { eventId }),
       };
-      const hostCalls = {
+      if (eventId !== undefined) meta.eventId = eventId;
+      // Made on the first host call, if any (see HostCalls).
+      const hostCalls = () => ({
         ...bindingHostCalls(version, deadline),
         ...this.#options.extraHostCalls?.({ version, invocationId, event, deadline }),
         ...response.handlers(),
-      };
+      });
       if (slice !== undefined) {
         this.#paths.syncSlices++;
         const sliceStart = performance.now();
@@ -310,9 +315,12 @@ export class Invoker {
       pool.discard(sandbox);
       return { cutCpuMs: cutWallMs ?? watch.cpuMs };
     }
+    // Each read is a call into isolated-vm: read once for the eligibility, and again before the isolate goes
+    // back to the pool (the heap sample between them may find it disposed meanwhile).
+    const disposed = sandbox.disposed;
     this.#syncEligible.record(
       key,
-      threw || watch.reason !== undefined || sandbox.disposed || sandbox.lateCrossings !== 0
+      threw || watch.reason !== undefined || disposed || sandbox.lateCrossings !== 0
         ? "unfit"
         : watch.handlerCpuMs < (this.#options.syncEligibleCpuMs ?? SYNC_ELIGIBLE_CPU_MS)
           ? "cheap"
@@ -321,29 +329,28 @@ export class Invoker {
     const mapped = mapLocations(result, code.get(version.id));
     // Read before the isolate goes back to the pool, while it still holds this invocation's garbage.
     const peakHeapBytes = this.#heap.sample(sandbox, { cold, cpuMs: watch.cpuMs });
-    if (sandbox.disposed || watch.reason !== undefined) pool.discard(sandbox);
+    if (disposed || watch.reason !== undefined || sandbox.disposed) pool.discard(sandbox);
     else if (cold && !sandbox.loaded) pool.discard(sandbox);
     else pool.release(sandbox);
     // The spare this cold start took is replaced now that it is over, once its answer has gone out.
     if (cold) setImmediate(() => spares?.refill(version.config.memoryMb));
 
-    return {
-      invocationId,
-      outcome: result.outcome,
-      ...(result.response === undefined
-        ? {}
-        : { response: { ...result.response, body: inlineBody(result, response) } }),
-      ...(result.value === undefined ? {} : { value: result.value }),
-      ...(result.noRetry === undefined ? {} : { noRetry: result.noRetry }),
-      ...(result.queue === undefined ? {} : { queue: result.queue }),
-      ...(mapped.error === undefined ? {} : { error: mapped.error }),
-      cold,
-      cpuMs: round((spentCpuMs ?? 0) + watch.cpuMs),
-      wallMs: round(this.#now() - started),
-      logs: mapped.logs,
-      droppedLogLines: result.droppedLogLines,
-      ...(peakHeapBytes === undefined ? {} : { peakHeapBytes }),
-    };
+    // Field by field in this order (the record's), leaving out the absent ones: spreading a literal per optional
+    // field cost more than the rest of this function's bookkeeping.
+    const out: Partial<InvocationResult> = { invocationId, outcome: result.outcome };
+    if (result.response !== undefined)
+      out.response = { ...result.response, body: inlineBody(result, response) };
+    if (result.value !== undefined) out.value = result.value;
+    if (result.noRetry !== undefined) out.noRetry = result.noRetry;
+    if (result.queue !== undefined) out.queue = result.queue;
+    if (mapped.error !== undefined) out.error = mapped.error;
+    out.cold = cold;
+    out.cpuMs = round((spentCpuMs ?? 0) + watch.cpuMs);
+    out.wallMs = round(this.#now() - started);
+    out.logs = mapped.logs;
+    out.droppedLogLines = result.droppedLogLines;
+    if (peakHeapBytes !== undefined) out.peakHeapBytes = peakHeapBytes;
+    return out as InvocationResult;
   }
 
   /**

@@ -119,4 +119,27 @@ describe("IsolatePool", () => {
     expect(p.acquire("a")).toBe(fresh);
     expect(p.stats()).toMatchObject({ heapBytes: 5 });
   });
+
+  it("has no idle isolate of a version while its only one is busy, whether it then comes back or is dropped", () => {
+    const { pool: p } = pool();
+    const a = new FakeIsolate("v1");
+    const b = new FakeIsolate("v1");
+    p.add(a);
+    p.add(b);
+    p.release(a);
+    p.release(b);
+    expect(p.acquire("v1")).toBe(b);
+    expect(p.acquire("v1")).toBe(a);
+    expect(p.hasIdle("v1")).toBe(false);
+    expect(p.acquire("v1")).toBeUndefined();
+    p.release(a);
+    expect([p.hasIdle("v1"), p.acquire("v1")]).toEqual([true, a]);
+    p.discard(a);
+    expect(p.hasIdle("v1")).toBe(false);
+    p.release(b);
+    expect([p.hasIdle("v1"), p.acquire("v1")]).toEqual([true, b]);
+    p.disposeAll();
+    expect([p.hasIdle("v1"), p.acquire("v1")]).toEqual([false, undefined]);
+    expect(p.stats()).toMatchObject({ idle: 0, busy: 0, heapBytes: 0 });
+  });
 });

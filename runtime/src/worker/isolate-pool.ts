@@ -31,6 +31,10 @@ export class IsolatePool<T extends Poolable> {
   readonly #options: IsolatePoolOptions;
   /** Idle isolates in least-recently-used order (Map iteration order), with when each became idle. */
   readonly #idle = new Map<T, number>();
+  /**
+   * Idle isolates per version, most recently used last. `acquire` leaves a stack it emptied in place, as its
+   * isolate usually comes back at once (a warm invocation); `discard` and `disposeAll` drop empty ones.
+   */
   readonly #idleByVersion = new Map<string, T[]>();
   readonly #busy = new Set<T>();
   /** Running total of `heapBytes` over every pooled isolate, kept so bounds are checked in O(1). */
@@ -57,7 +61,6 @@ export class IsolatePool<T extends Poolable> {
       this.#misses++;
       return undefined;
     }
-    if (stack?.length === 0) this.#idleByVersion.delete(versionId);
     this.#idle.delete(sandbox);
     this.#busy.add(sandbox);
     this.#hits++;
@@ -66,7 +69,7 @@ export class IsolatePool<T extends Poolable> {
 
   /** Whether `acquire` would find a warm idle isolate of the version now (counts neither a hit nor a miss). */
   hasIdle(versionId: string): boolean {
-    return this.#idleByVersion.has(versionId);
+    return (this.#idleByVersion.get(versionId)?.length ?? 0) > 0;
   }
 
   /** The version's current generation: take it before a cold start, pass it to `add`. */
@@ -105,6 +108,7 @@ export class IsolatePool<T extends Poolable> {
   discard(sandbox: T): void {
     const pooled = this.#busy.delete(sandbox) || this.#removeIdle(sandbox);
     if (pooled) this.#totalHeapBytes -= sandbox.heapBytes;
+    this.#dropEmptyStack(sandbox.versionId);
     sandbox.dispose();
   }
 
@@ -137,6 +141,8 @@ export class IsolatePool<T extends Poolable> {
     for (const sandbox of [...this.#idle.keys()]) this.#evict(sandbox);
     for (const sandbox of this.#busy) sandbox.dispose();
     this.#busy.clear();
+    // Only empty stacks are left (of versions whose isolates were busy).
+    this.#idleByVersion.clear();
     this.#totalHeapBytes = 0;
   }
 
@@ -152,13 +158,24 @@ export class IsolatePool<T extends Poolable> {
   }
 
   #enforceBounds(): void {
+    // Checked before the loop too: most calls are within bounds, and need no iterator.
+    if (!this.#over()) return;
     for (const sandbox of this.#idle.keys()) {
-      const over =
-        this.#idle.size + this.#busy.size > this.#options.maxIsolates ||
-        this.#totalHeapBytes > this.#options.maxHeapBytes;
-      if (!over) return;
+      if (!this.#over()) return;
       this.#evict(sandbox);
     }
+  }
+
+  #over(): boolean {
+    return (
+      this.#idle.size + this.#busy.size > this.#options.maxIsolates ||
+      this.#totalHeapBytes > this.#options.maxHeapBytes
+    );
+  }
+
+  /** Drops a version's empty stack of idle isolates (`release` makes a new one if need be). */
+  #dropEmptyStack(versionId: string): void {
+    if (this.#idleByVersion.get(versionId)?.length === 0) this.#idleByVersion.delete(versionId);
   }
 
   #evict(sandbox: T): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IsolateWaits } from "./isolate-waits.js";
+import { IsolateWaits, ReleaseSignal } from "./isolate-waits.js";
 
 /** A promise and the function that resolves it. */
 function signal(): { promise: Promise<void>; resolve: () => void } {
@@ -84,5 +84,32 @@ describe("IsolateWaits", () => {
     released.resolve();
     await new Promise((resolve) => setImmediate(resolve));
     expect(waits.wait("v1")).toBeUndefined();
+  });
+});
+
+describe("ReleaseSignal", () => {
+  it("resolves a promise asked for before the release once it happens, and not before", async () => {
+    const released = new ReleaseSignal();
+    const promise = released.promise;
+    expect(released.promise).toBe(promise);
+    expect(await ended(promise)).toBe(false);
+    released.release();
+    expect(await ended(promise)).toBe(true);
+  });
+
+  it("gives a resolved promise when asked for after the release", async () => {
+    const released = new ReleaseSignal();
+    released.release();
+    expect(await ended(released.promise)).toBe(true);
+  });
+
+  it("lets a wait on a finishing isolate end at the release", async () => {
+    const waits = new IsolateWaits({ finishingMs: 60_000 });
+    const released = new ReleaseSignal();
+    waits.finishing("v1", released.promise);
+    const wait = waits.wait("v1");
+    expect(await ended(wait)).toBe(false);
+    released.release();
+    expect(await ended(wait)).toBe(true);
   });
 });

@@ -100,3 +100,30 @@ async function within(ms: number, promises: Promise<void>[]): Promise<void> {
   ]);
   clearTimeout(timer);
 }
+
+/**
+ * The promise that an attempt's isolate is back in the pool or gone (`released` above), made only when a wait
+ * needs it: a warm invocation that answers within its first slice is waited for by nobody, and a promise and
+ * its resolver per invocation were a measurable part of the worker's cost.
+ */
+export class ReleaseSignal {
+  #promise: Promise<void> | undefined;
+  #resolve: (() => void) | undefined;
+  #released = false;
+
+  get promise(): Promise<void> {
+    if (this.#promise === undefined) {
+      this.#promise = this.#released
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            this.#resolve = resolve;
+          });
+    }
+    return this.#promise;
+  }
+
+  release(): void {
+    this.#released = true;
+    this.#resolve?.();
+  }
+}

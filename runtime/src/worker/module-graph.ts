@@ -3,6 +3,7 @@
 import type { CodeBundle, CodeModule } from "@skiff/core";
 import ivm from "isolated-vm";
 import type { CompileCache } from "./compile-cache.js";
+import { exactBytes } from "./exact-bytes.js";
 
 /** A module error that names the module (and line, when V8 gives one). */
 export class ModuleError extends Error {
@@ -100,7 +101,8 @@ export class ModuleGraph {
   async evaluate(context: ivm.Context): Promise<ivm.Reference<Record<string, unknown>>> {
     const main = await this.compileAll();
     for (const { global, bytes } of this.#pendingWasm.splice(0)) {
-      await context.global.set(global, new ivm.ExternalCopy(bytes).copyInto({ release: true }));
+      // Its own bytes only: the bundle came over IPC, in a message other tenants' data may share (exact-bytes.ts).
+      await context.global.set(global, new ivm.ExternalCopy(exactBytes(bytes)).copyInto({ release: true }));
     }
     // Linking runs no module code (only our resolver), so it is done synchronously: no thread hop.
     main.instantiateSync(context, (specifier, referrer) => {

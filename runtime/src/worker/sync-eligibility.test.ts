@@ -55,4 +55,28 @@ describe("SyncEligibility", () => {
     keys.record("c", "cheap");
     expect([keys.has("a"), keys.has("b"), keys.has("c")]).toEqual([true, false, true]);
   });
+
+  it("forgets the least recently recorded key past its bound, a key recorded again in a row staying recent", () => {
+    const keys = new SyncEligibility(2);
+    keys.record("a", "unfit");
+    keys.record("b", "cheap");
+    keys.record("b", "cheap");
+    keys.record("c", "cheap");
+    expect([keys.ineligible("a"), keys.has("b"), keys.has("c")]).toEqual([false, true, true]);
+    keys.record("c", "unfit");
+    keys.record("c", "unfit");
+    keys.record("d", "cheap");
+    expect([keys.has("b"), keys.ineligible("c"), keys.has("d")]).toEqual([false, true, true]);
+    keys.record("d", "costly");
+    keys.record("d", "costly");
+    expect(keys.has("d")).toBe(false);
+  });
+
+  it("keeps within a bound of one key", () => {
+    const keys = new SyncEligibility(1);
+    keys.record("a", "cheap");
+    keys.record("b", "unfit");
+    keys.record("b", "cheap");
+    expect([keys.has("a"), keys.has("b")]).toEqual([false, true]);
+  });
 });

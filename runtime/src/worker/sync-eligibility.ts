@@ -26,6 +26,8 @@ export class SyncEligibility {
   readonly #max: number;
   /** Per key, costly invocations in a row (COSTLY_IN_A_ROW for an unfit one), least recently recorded first. */
   readonly #costly = new Map<string, number>();
+  /** The key recorded last, already at the end of `#costly`'s order (a worker's hot key, most of the time). */
+  #last: string | undefined;
 
   constructor(max = MAX_SYNC_ELIGIBLE_KEYS) {
     this.#max = max;
@@ -44,13 +46,20 @@ export class SyncEligibility {
   /** Records an invocation's outcome for its key. */
   record(key: string, fitness: SliceFitness): void {
     const before = this.#costly.get(key) ?? 0;
-    this.#costly.delete(key);
     const costly =
       fitness === "cheap" ? 0 : fitness === "unfit" ? COSTLY_IN_A_ROW : Math.min(before + 1, COSTLY_IN_A_ROW);
+    // The last key recorded is the most recent already: a `set` updates it in place, where it stays.
+    if (key === this.#last) {
+      this.#costly.set(key, costly);
+      return;
+    }
+    this.#costly.delete(key);
     this.#costly.set(key, costly);
+    this.#last = key;
     if (this.#costly.size > this.#max) {
       const oldest = this.#costly.keys().next().value;
       if (oldest !== undefined) this.#costly.delete(oldest);
+      if (oldest === key) this.#last = undefined;
     }
   }
 }

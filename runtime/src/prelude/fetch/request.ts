@@ -1,9 +1,10 @@
 // The Fetch standard's Request.
 import { URL } from "whatwg-url";
 import type { AbortSignal } from "../abort.js";
+import { isUint8Array, spansItsBuffer } from "../intrinsics.js";
 import { loadEvents } from "../lazy.js";
 import { Body, type BodyInit, cloneBody, type ExtractedBody, extractBody, takeBody } from "./body.js";
-import { Headers, type HeadersInit } from "./headers.js";
+import { Headers, type HeadersInit, headersFromHostList } from "./headers.js";
 
 export type RequestRedirect = "follow" | "error" | "manual";
 
@@ -29,9 +30,20 @@ export interface RequestInit {
 const NORMALIZED_METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH"]);
 const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const REDIRECTS = new Set(["follow", "error", "manual"]);
 
 function normalizeMethod(method: unknown): string {
+  // The common case: a method already in its normalized form comes back as is (a switch: no regular expression,
+  // no Set lookup, neither of which tenant code can redirect here).
+  switch (method) {
+    case "GET":
+    case "POST":
+    case "PUT":
+    case "DELETE":
+    case "HEAD":
+    case "OPTIONS":
+    case "PATCH":
+      return method;
+  }
   const text = String(method);
   if (!TOKEN.test(text)) throw new TypeError(`'${text}' is not a valid HTTP method`);
   const upper = text.toUpperCase();
@@ -58,7 +70,7 @@ let hostSerializedUrl: string | undefined;
 /**
  * The Request for an incoming HTTP event whose URL the host has already parsed and found in its serialized form
  * (Node's WHATWG parser, no credentials): it is not parsed again here. whatwg-url's parser costs ≈ 60 µs in an
- * isolate, a third of a warm hello's time in the worker.
+ * isolate, a third of a warm hello's time in the worker. `init.headers` is the host's list of pairs.
  */
 export function incomingRequest(url: string, init: RequestInit): Request {
   hostSerializedUrl = url;
@@ -92,20 +104,31 @@ export class Request extends Body {
     const url = source === null ? (serialized ?? parseUrl(input)) : source.url;
     const method = options.method !== undefined ? normalizeMethod(options.method) : (source?.method ?? "GET");
     const redirect = options.redirect ?? source?.redirect ?? "follow";
-    if (!REDIRECTS.has(redirect)) throw new TypeError(`Request: invalid redirect mode "${redirect}"`);
+    // Compared, not looked up in a Set: no Set method tenant code may have replaced is called.
+    if (redirect !== "follow" && redirect !== "error" && redirect !== "manual")
+      throw new TypeError(`Request: invalid redirect mode "${redirect}"`);
     const signal = options.signal === undefined ? (source?.signal ?? null) : options.signal;
     // Before the events module loads, no AbortSignal exists for `signal` to be.
     if (signal !== null && !(loadEvents.loaded && signal instanceof loadEvents().AbortSignal)) {
       throw new TypeError("Request: signal must be an AbortSignal");
     }
-    const headers = new Headers(options.headers ?? source?.headers);
+    // The host's header list (valid, lowercase names) goes through the cheap checks of headersFromHostList.
+    const headers =
+      serialized !== undefined
+        ? headersFromHostList(options.headers)
+        : new Headers(options.headers ?? source?.headers);
     const hasInitBody = options.body !== undefined && options.body !== null;
     if (hasInitBody && (method === "GET" || method === "HEAD")) {
       throw new TypeError("Request with GET/HEAD method cannot have body");
     }
     let body: ExtractedBody;
     if (hasInitBody) {
-      body = extractBody(options.body);
+      // The host's body bytes are this invocation's own copy: taken without another (extractBody copies a view)
+      // when they span their buffer, so that `.buffer` of a chunk read from `request.body` holds nothing else.
+      body =
+        serialized !== undefined && isUint8Array(options.body) && spansItsBuffer(options.body)
+          ? { bytes: options.body, stream: null, contentType: null }
+          : extractBody(options.body);
       if (body.contentType !== null && !headers.has("content-type"))
         headers.set("content-type", body.contentType);
     } else if (source !== null && options.body === undefined) {

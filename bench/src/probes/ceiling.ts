@@ -1,0 +1,134 @@
+// `npm run bench -- --ceiling`: what removing the IPC hop to the runtime workers could reach at most. In one run,
+// the same hello world and echo under the same load: Skiff; the runtime's own Sandbox called inside a node:http
+// server, in one process and in one per core (no gateway process, no IPC, no records or limits: an upper bound
+// for runtime workers that accept connections themselves); a bare isolated-vm call per request (the floor under
+// any design that runs handlers in isolates from Node); workerd and bare node:http for scale.
+import { availableParallelism } from "node:os";
+import { runLoad } from "../load/run-load.js";
+import { echoPayload } from "../payload.js";
+import { startNodeHttpPeer } from "../peers/node-peers.js";
+import { type PeerServer, startNodeServer } from "../peers/peer.js";
+import { startSkiffPeer } from "../peers/skiff-peer.js";
+import { verifyPeer } from "../peers/start-peer.js";
+import { startWorkerdPeer } from "../peers/workerd-peer.js";
+import type { BodyKind } from "../plan.js";
+import type { Table } from "../report/tables.js";
+import type { ScenarioContext } from "../scenarios/context.js";
+import { round } from "../stats.js";
+
+export interface CeilingRun {
+  server: string;
+  body: BodyKind;
+  connections: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  failed: number;
+}
+
+interface CeilingServer {
+  label: string;
+  start(): Promise<PeerServer>;
+}
+
+const LOADS: ReadonlyArray<{ body: BodyKind; connections: number }> = [
+  { body: "hello", connections: 1 },
+  { body: "hello", connections: 100 },
+  { body: "echo", connections: 10 },
+];
+
+/** The servers compared, in table order. */
+export function ceilingServers(cores = availableParallelism()): CeilingServer[] {
+  const sandboxes = (processes: number) =>
+    startNodeServer(
+      `Sandbox in node:http × ${processes}`,
+      "probes/sandbox-http-server.js",
+      ["--no-node-snapshot"],
+      {
+        PROBE_PROCESSES: String(processes),
+      },
+    );
+  return [
+    { label: "Skiff", start: startSkiffPeer },
+    { label: "Sandbox in node:http × 1", start: () => sandboxes(1) },
+    { label: `Sandbox in node:http × ${cores}`, start: () => sandboxes(cores) },
+    {
+      label: "bare isolated-vm call",
+      start: () =>
+        startNodeServer("bare isolated-vm call", "probes/isolate-floor-server.js", ["--no-node-snapshot"]),
+    },
+    { label: "workerd", start: startWorkerdPeer },
+    { label: "node:http", start: startNodeHttpPeer },
+  ];
+}
+
+export async function runCeiling(context: ScenarioContext): Promise<CeilingRun[]> {
+  const { plan, timeline, log } = context;
+  const payload = echoPayload();
+  const runs: CeilingRun[] = [];
+  for (const server of ceilingServers()) {
+    const peer = await timeline.step(10_000, () => server.start());
+    try {
+      await verifyPeer(peer, payload);
+      for (const { body, connections } of LOADS) {
+        const expectedMs = (plan.warm.durationSeconds + plan.warm.warmupSeconds) * 1000 + 1_000;
+        const result = await timeline.step(expectedMs, () =>
+          runLoad({
+            url: body === "hello" ? peer.helloUrl : peer.echoUrl,
+            connections,
+            durationSeconds: plan.warm.durationSeconds,
+            warmupSeconds: plan.warm.warmupSeconds,
+            ...(body === "echo"
+              ? { method: "POST", headers: { "content-type": "application/json" }, body: payload }
+              : {}),
+          }),
+        );
+        runs.push({
+          server: server.label,
+          body,
+          connections,
+          requestsPerSecond: round(result.requestsPerSecond, 1),
+          p50Ms: result.latencyMs.p50,
+          p99Ms: result.latencyMs.p99,
+          failed: result.non2xx + result.errors + result.timeouts,
+        });
+        log(
+          `ceiling ${server.label} ${body} c=${connections}: ${Math.round(result.requestsPerSecond)} req/s`,
+        );
+      }
+    } finally {
+      await peer.stop();
+    }
+  }
+  return runs;
+}
+
+export function ceilingTable(runs: readonly CeilingRun[]): Table {
+  const workerd = (run: CeilingRun) =>
+    runs.find((r) => r.server === "workerd" && r.body === run.body && r.connections === run.connections);
+  const ratio = (run: CeilingRun) => {
+    const peer = workerd(run)?.requestsPerSecond;
+    return peer === undefined || peer === 0 ? "–" : `${round(run.requestsPerSecond / peer, 2)}×`;
+  };
+  return {
+    title: "Ceiling: what taking the IPC hop away could reach (`--ceiling`)",
+    header: ["server", "body", "conns", "req/s", "p50 ms", "p99 ms", "req/s ÷ workerd", "failed"],
+    rows: runs.map((run) => [
+      run.server,
+      run.body,
+      String(run.connections),
+      Math.round(run.requestsPerSecond).toLocaleString("en-US"),
+      String(round(run.p50Ms, 3)),
+      String(round(run.p99Ms, 3)),
+      ratio(run),
+      String(run.failed),
+    ]),
+    notes: [
+      "Sandbox in node:http: the runtime's own Sandbox, warm, called on the synchronous path from a node:http server " +
+        "in the same process (× N: one such process per core on one port, node:cluster). No gateway process, IPC, " +
+        "invocation records, limits or metrics: an upper bound for runtime workers that accept connections themselves.",
+      "bare isolated-vm call: one `applySync` per request into a plain function, no prelude and no Request or " +
+        "Response: the floor under any design that runs handlers in V8 isolates from Node.",
+    ],
+  };
+}
