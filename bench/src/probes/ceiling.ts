@@ -4,7 +4,6 @@
 // for runtime workers that accept connections themselves); a bare isolated-vm call per request (the floor under
 // any design that runs handlers in isolates from Node); workerd and bare node:http for scale.
 import { availableParallelism } from "node:os";
-import { runLoad } from "../load/run-load.js";
 import { echoPayload } from "../payload.js";
 import { startNodeHttpPeer } from "../peers/node-peers.js";
 import { type PeerServer, startNodeServer } from "../peers/peer.js";
@@ -14,6 +13,7 @@ import { startWorkerdPeer } from "../peers/workerd-peer.js";
 import type { BodyKind } from "../plan.js";
 import type { Table } from "../report/tables.js";
 import type { ScenarioContext } from "../scenarios/context.js";
+import { warmLoad } from "../scenarios/warm-http.js";
 import { round } from "../stats.js";
 
 export interface CeilingRun {
@@ -63,7 +63,7 @@ export function ceilingServers(cores = availableParallelism()): CeilingServer[] 
 }
 
 export async function runCeiling(context: ScenarioContext): Promise<CeilingRun[]> {
-  const { plan, timeline, log } = context;
+  const { timeline, log } = context;
   const payload = echoPayload();
   const runs: CeilingRun[] = [];
   for (const server of ceilingServers()) {
@@ -71,18 +71,7 @@ export async function runCeiling(context: ScenarioContext): Promise<CeilingRun[]
     try {
       await verifyPeer(peer, payload);
       for (const { body, connections } of LOADS) {
-        const expectedMs = (plan.warm.durationSeconds + plan.warm.warmupSeconds) * 1000 + 1_000;
-        const result = await timeline.step(expectedMs, () =>
-          runLoad({
-            url: body === "hello" ? peer.helloUrl : peer.echoUrl,
-            connections,
-            durationSeconds: plan.warm.durationSeconds,
-            warmupSeconds: plan.warm.warmupSeconds,
-            ...(body === "echo"
-              ? { method: "POST", headers: { "content-type": "application/json" }, body: payload }
-              : {}),
-          }),
-        );
+        const result = await warmLoad(context, peer, body, connections, payload);
         runs.push({
           server: server.label,
           body,

@@ -1,15 +1,39 @@
 // Warm HTTP: each peer in turn serves the hello world and the 16 KB JSON echo at each concurrency, loaded by
 // autocannon in its own process; RSS of the peer's process tree is read after its runs.
+import type { LoadResult } from "../load/load-spec.js";
 import { runLoad } from "../load/run-load.js";
 import { echoPayload } from "../payload.js";
-import type { PeerName } from "../peers/peer.js";
+import type { PeerName, PeerServer } from "../peers/peer.js";
 import { startPeer, verifyPeer } from "../peers/start-peer.js";
+import type { BodyKind } from "../plan.js";
 import { processTreeMemory } from "../process-tree.js";
 import type { WarmPeerResult, WarmRun } from "../results.js";
 import { round } from "../stats.js";
 import type { ScenarioContext } from "./context.js";
 
 const MiB = 1024 * 1024;
+
+/** One warm run of the plan's length: the hello world (GET) or the echo (POST of `payload`) at `connections`. */
+export function warmLoad(
+  { plan, timeline }: ScenarioContext,
+  peer: PeerServer,
+  body: BodyKind,
+  connections: number,
+  payload: string,
+): Promise<LoadResult> {
+  const expectedMs = (plan.warm.durationSeconds + plan.warm.warmupSeconds) * 1000 + 1_000;
+  return timeline.step(expectedMs, () =>
+    runLoad({
+      url: body === "hello" ? peer.helloUrl : peer.echoUrl,
+      connections,
+      durationSeconds: plan.warm.durationSeconds,
+      warmupSeconds: plan.warm.warmupSeconds,
+      ...(body === "echo"
+        ? { method: "POST", headers: { "content-type": "application/json" }, body: payload }
+        : {}),
+    }),
+  );
+}
 
 export async function runWarmHttp(
   context: ScenarioContext,
@@ -28,18 +52,7 @@ export async function runWarmHttp(
         await verifyPeer(peer, payload);
         for (const body of plan.warm.bodies) {
           for (const connections of plan.warm.connections) {
-            const expectedMs = (plan.warm.durationSeconds + plan.warm.warmupSeconds) * 1000 + 1_000;
-            const result = await timeline.step(expectedMs, () =>
-              runLoad({
-                url: body === "hello" ? peer.helloUrl : peer.echoUrl,
-                connections,
-                durationSeconds: plan.warm.durationSeconds,
-                warmupSeconds: plan.warm.warmupSeconds,
-                ...(body === "echo"
-                  ? { method: "POST", headers: { "content-type": "application/json" }, body: payload }
-                  : {}),
-              }),
-            );
+            const result = await warmLoad(context, peer, body, connections, payload);
             runs.push({
               peer: name,
               body,
