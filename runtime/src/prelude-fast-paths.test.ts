@@ -4,20 +4,11 @@
 // headers, the same errors, and the same results after tenant code changed the built-ins. Node's own Headers
 // (undici) is the reference for what the Fetch standard makes of each input.
 
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { httpEvent } from "./testing/fixtures.js";
-import { SandboxHarness } from "./testing/sandbox-harness.js";
+import { harnessLoader } from "./testing/harness-loader.js";
 
-const harnesses: SandboxHarness[] = [];
-afterEach(() => {
-  for (const h of harnesses.splice(0)) h.dispose();
-});
-
-async function load(code: string): Promise<SandboxHarness> {
-  const harness = await SandboxHarness.load(code);
-  harnesses.push(harness);
-  return harness;
-}
+const load = harnessLoader();
 
 type Outcome = { entries: Array<[string, string]> } | { error: string };
 

@@ -1,19 +1,10 @@
 // Handler kinds and event shapes: Workers module syntax and Lambda syntax, run in a real isolate.
 import type { CodeBundle } from "@skiff/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { httpEvent } from "../testing/fixtures.js";
-import { SandboxHarness } from "../testing/sandbox-harness.js";
+import { harnessLoader } from "../testing/harness-loader.js";
 
-const harnesses: SandboxHarness[] = [];
-afterEach(() => {
-  for (const h of harnesses.splice(0)) h.dispose();
-});
-
-async function load(code: string | CodeBundle, env: Record<string, unknown> = {}): Promise<SandboxHarness> {
-  const harness = await SandboxHarness.load(code, env);
-  harnesses.push(harness);
-  return harness;
-}
+const load = harnessLoader();
 
 describe("Lambda handlers", () => {
   it("get the API Gateway HTTP API payload 2.0 for HTTP requests", async () => {

@@ -1,22 +1,13 @@
 // Request / Response bodies, forms and fetch() inside a real isolate, against what Node (undici) produces
 // and expects, and the host side of fetch as the dispatcher sees it.
 
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { PlainFetchRequest, PlainFetchResponse } from "../fetch-types.js";
 import { httpEvent } from "../testing/fixtures.js";
-import { SandboxHarness } from "../testing/sandbox-harness.js";
+import { harnessLoader } from "../testing/harness-loader.js";
 import type { HostCallHandlers } from "./sandbox.js";
 
-const harnesses: SandboxHarness[] = [];
-afterEach(() => {
-  for (const h of harnesses.splice(0)) h.dispose();
-});
-
-async function load(code: string): Promise<SandboxHarness> {
-  const harness = await SandboxHarness.load(code);
-  harnesses.push(harness);
-  return harness;
-}
+const load = harnessLoader();
 
 /** Runs `body` as an async Lambda-style handler of `input` in a fresh isolate; returns its JSON value. */
 async function evaluate(

@@ -1,22 +1,13 @@
 // Isolate hygiene (issue 7): no shared memory or Atomics, host hooks out of tenant code's reach, and the
 // prelude's result path unaffected by what tenant code does to the built-ins. Real isolates throughout.
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { versionOf } from "../testing/fixtures.js";
+import { harnessLoader } from "../testing/harness-loader.js";
 import { InvokerHarness } from "../testing/invoker-harness.js";
-import { SandboxHarness } from "../testing/sandbox-harness.js";
 
-const harnesses: SandboxHarness[] = [];
-afterEach(() => {
-  for (const h of harnesses.splice(0)) h.dispose();
-});
+const load = harnessLoader();
 const runtime = new InvokerHarness();
 afterAll(() => runtime.close());
-
-async function load(code: string): Promise<SandboxHarness> {
-  const harness = await SandboxHarness.load(code);
-  harnesses.push(harness);
-  return harness;
-}
 
 /** Runs `body` as an async fetch handler and returns its JSON response. */
 async function inspectInside(body: string, topLevel = ""): Promise<Record<string, unknown>> {

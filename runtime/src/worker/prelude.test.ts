@@ -1,18 +1,9 @@
 // The Web APIs the prelude gives tenant code, exercised in a real isolate.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { httpEvent } from "../testing/fixtures.js";
-import { SandboxHarness } from "../testing/sandbox-harness.js";
+import { harnessLoader } from "../testing/harness-loader.js";
 
-const harnesses: SandboxHarness[] = [];
-afterEach(() => {
-  for (const h of harnesses.splice(0)) h.dispose();
-});
-
-async function load(code: string, env: Record<string, unknown> = {}): Promise<SandboxHarness> {
-  const harness = await SandboxHarness.load(code, env);
-  harnesses.push(harness);
-  return harness;
-}
+const load = harnessLoader();
 
 /** Runs `body` as the inside of an async fetch handler and returns what it responds, parsed as JSON. */
 async function run(body: string, event = httpEvent()): Promise<unknown> {
