@@ -11,20 +11,14 @@ import { startSkiffPeer } from "../peers/skiff-peer.js";
 import { verifyPeer } from "../peers/start-peer.js";
 import { startWorkerdPeer } from "../peers/workerd-peer.js";
 import type { BodyKind } from "../plan.js";
+import type { RecordedWarmRun } from "../report/before-after.js";
 import type { Table } from "../report/tables.js";
 import type { ScenarioContext } from "../scenarios/context.js";
 import { warmLoad } from "../scenarios/warm-http.js";
 import { round } from "../stats.js";
 
-export interface CeilingRun {
-  server: string;
-  body: BodyKind;
-  connections: number;
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  failed: number;
-}
+/** One server under one load: the figures a recorded warm run keeps, for a server that is not a peer. */
+export type CeilingRun = Omit<RecordedWarmRun, "peer"> & { server: string };
 
 interface CeilingServer {
   label: string;
