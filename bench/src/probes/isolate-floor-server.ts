@@ -2,9 +2,10 @@
 // call per request into a plain function (no prelude, no Request or Response objects, no limits): the floor that
 // running handlers in V8 isolates from Node puts under any such design. Started with --no-node-snapshot; prints
 // {"port":N}.
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer } from "node:http";
 import { Sandbox } from "@skiff/runtime/sandbox";
 import { HELLO_TEXT } from "../peers/hello-text.js";
+import { readBody } from "./read-body.js";
 
 const MEMORY_MB = 128;
 
@@ -18,21 +19,12 @@ const handle = context.evalSync(
   { reference: true },
 );
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    request.on("error", reject);
-  });
-}
-
 const server = createServer((request, response) => {
   if (request.url !== "/hello" && !(request.url === "/echo" && request.method === "POST")) {
     response.writeHead(404).end();
     return;
   }
-  const body = request.method === "POST" ? readBody(request) : Promise.resolve("");
+  const body = request.method === "POST" ? readBody(request).then(String) : Promise.resolve("");
   body
     .then((text) => {
       const answer = handle.applySync(undefined, [request.method, request.url, request.rawHeaders, text], {

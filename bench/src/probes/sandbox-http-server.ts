@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { type HttpEvent, singleModuleBundle } from "@skiff/core";
 import { type InvocationMeta, Sandbox, SLICE_CUT, SliceGuard } from "@skiff/runtime/sandbox";
 import { EXAMPLES_DIR, MODULES_DIR } from "../paths.js";
+import { readBody } from "./read-body.js";
 
 /** The default memory size of a function. */
 const MEMORY_MB = 128;
@@ -23,15 +24,6 @@ async function loaded(file: string, id: string): Promise<Sandbox> {
   const sandbox = new Sandbox(MEMORY_MB);
   await sandbox.load(id, singleModuleBundle(await readFile(file, "utf8")), {});
   return sandbox;
-}
-
-function readBody(request: IncomingMessage): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks)));
-    request.on("error", reject);
-  });
 }
 
 async function serveProcess(): Promise<void> {

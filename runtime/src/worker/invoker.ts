@@ -315,8 +315,8 @@ export class Invoker {
       pool.discard(sandbox);
       return { cutCpuMs: cutWallMs ?? watch.cpuMs };
     }
-    // Each read is a call into isolated-vm: read once for the eligibility, and again before the isolate goes
-    // back to the pool (the heap sample between them may find it disposed meanwhile).
+    // Each read is a call into isolated-vm: read once for the eligibility here, and again just before the
+    // isolate goes back to the pool (it may be disposed meanwhile, while its heap is sampled).
     const disposed = sandbox.disposed;
     this.#syncEligible.record(
       key,
@@ -329,7 +329,7 @@ export class Invoker {
     const mapped = mapLocations(result, code.get(version.id));
     // Read before the isolate goes back to the pool, while it still holds this invocation's garbage.
     const peakHeapBytes = this.#heap.sample(sandbox, { cold, cpuMs: watch.cpuMs });
-    if (disposed || watch.reason !== undefined || sandbox.disposed) pool.discard(sandbox);
+    if (watch.reason !== undefined || sandbox.disposed) pool.discard(sandbox);
     else if (cold && !sandbox.loaded) pool.discard(sandbox);
     else pool.release(sandbox);
     // The spare this cold start took is replaced now that it is over, once its answer has gone out.

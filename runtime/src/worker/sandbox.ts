@@ -110,6 +110,16 @@ const NO_OPTIONS = {};
  */
 const START_HTTP_WITH_BODY = { arguments: { copy: true } } as const;
 
+/** `startHttp`'s call options: primitives cross as such, a body (index 3) needs `copy`; `timeout` unless guarded. */
+function startHttpOptions(
+  http: unknown[],
+  timeout: number | undefined,
+): ivm.RunOptions & { arguments?: { copy: true } } {
+  const copy = http[3] !== null;
+  if (timeout === undefined) return copy ? START_HTTP_WITH_BODY : NO_OPTIONS;
+  return copy ? { arguments: { copy: true }, timeout } : { timeout };
+}
+
 /** isolated-vm's message for a synchronous call stopped by its `timeout` (run_with_timeout.h). */
 const TIMED_OUT = "Script execution timed out.";
 
@@ -468,19 +478,7 @@ export class Sandbox {
         const http = fixed === undefined ? undefined : httpArguments(event, meta);
         if (http !== undefined && fixed !== undefined) {
           if (fixed !== "same") this.#fix(sliced, fixed);
-          if (http[3] === null) {
-            // Primitives only: they cross as such.
-            const primitives = http as ivm.Transferable[];
-            sliced.startHttp.applySync(
-              undefined,
-              primitives,
-              timeout === undefined ? NO_OPTIONS : { timeout },
-            );
-          } else {
-            const options: { arguments: { copy: true }; timeout?: number } =
-              timeout === undefined ? START_HTTP_WITH_BODY : { arguments: { copy: true }, timeout };
-            sliced.startHttp.applySync(undefined, http, options);
-          }
+          sliced.startHttp.applySync(undefined, http as ivm.Transferable[], startHttpOptions(http, timeout));
         } else {
           sliced.start.applySync(undefined, [withUrlCheck(event), meta], {
             arguments: { copy: true },
