@@ -5,7 +5,7 @@ describe("parseOptions", () => {
   it("defaults to the quick set of every peer and scenario, writing BENCHMARKS.md", () => {
     const options = parseOptions([]);
     expect(options.mode).toBe("quick");
-    expect(options.peers).toEqual(["node-http", "hono", "workerd", "skiff"]);
+    expect(options.peers).toEqual(["node-http", "hono", "workerd", "skiff", "skiff-direct"]);
     expect(options.scenarios).toEqual(["warm", "cold", "memory", "async", "cron", "deploy"]);
     expect(options.write).toBe(true);
   });

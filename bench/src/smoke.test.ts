@@ -77,7 +77,13 @@ describe("npm run bench -- --smoke", () => {
   });
 
   it("loads every peer with both bodies at every concurrency, all answers 2xx", () => {
-    expect(report.warm?.map((w) => w.peer)).toEqual(["node-http", "hono", "workerd", "skiff"]);
+    expect(report.warm?.map((w) => w.peer)).toEqual([
+      "node-http",
+      "hono",
+      "workerd",
+      "skiff",
+      "skiff-direct",
+    ]);
     for (const peer of report.warm ?? []) {
       expect(peer.error).toBeUndefined();
       expect(peer.rssMiB).toBeGreaterThan(0);
@@ -129,6 +135,9 @@ describe("npm run bench -- --smoke", () => {
       "rps-vs-workerd",
       "rps-vs-hono",
       "added-latency",
+      "rps-vs-workerd-direct",
+      "rps-vs-hono-direct",
+      "added-latency-direct",
       "cold-p50-after-deploy",
       "rss-per-isolate",
       "async-throughput",

@@ -1,3 +1,10 @@
+export type {
+  DirectPlane,
+  DirectPlaneHost,
+  DirectPlaneInstance,
+  DirectPlaneModule,
+  DirectPlaneOptions,
+} from "./direct-plane.js";
 export { DEFAULT_EGRESS_POLICY } from "./egress-defaults.js";
 export type { EgressPolicy, PlainFetchRequest, PlainFetchResponse } from "./fetch-types.js";
 export type { IsolateCacheStats, RuntimeStats, WorkerStats } from "./supervisor/runtime-stats.js";

@@ -3,9 +3,10 @@ import { startChild } from "../child.js";
 import { distScript } from "../paths.js";
 import { waitUntilReady } from "../wait-ready.js";
 
-export type PeerName = "node-http" | "hono" | "workerd" | "skiff";
+export type PeerName = "node-http" | "hono" | "workerd" | "skiff" | "skiff-direct";
 
-export const PEER_NAMES: readonly PeerName[] = ["node-http", "hono", "workerd", "skiff"];
+/** `skiff` is served through the gateway's port; `skiff-direct` through the direct data plane (SKIFF_DATA_PLANE_PORT). */
+export const PEER_NAMES: readonly PeerName[] = ["node-http", "hono", "workerd", "skiff", "skiff-direct"];
 
 /** A server the harness started that answers the hello world and the echo. */
 export interface PeerServer {

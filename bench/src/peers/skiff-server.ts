@@ -12,6 +12,8 @@ const START_DEADLINE_MS = 60_000;
 
 export interface SkiffServer {
   url: string;
+  /** The direct data plane's URL, when the server was started with SKIFF_DATA_PLANE_PORT. */
+  dataPlaneUrl?: string;
   dataDir: string;
   /** The default tenant's API key. */
   key: string;
@@ -33,11 +35,16 @@ export interface SkiffStartOptions {
 
 /** Parses `skiff serve --json` startup lines; returns the listening URL once it has been printed. */
 export function listeningUrl(stdout: string): string | undefined {
+  return startupUrl(stdout, "listening");
+}
+
+/** The URL of the first `skiff serve --json` startup event of this kind (`listening`, `dataPlane`, `metrics`). */
+export function startupUrl(stdout: string, kind: string): string | undefined {
   for (const line of stdout.split("\n")) {
     if (!line.startsWith("{")) continue;
     try {
       const event = JSON.parse(line) as { event?: unknown; url?: unknown };
-      if (event.event === "listening" && typeof event.url === "string") return event.url;
+      if (event.event === kind && typeof event.url === "string") return event.url;
     } catch {
       // A line cut in the middle: the rest arrives with the next chunk.
     }
@@ -89,10 +96,13 @@ export async function startSkiff(options: SkiffStartOptions = {}): Promise<Skiff
     );
   }
   await waitUntilReady(`${first}/healthz`, child);
+  // Printed before `listening` when SKIFF_DATA_PLANE_PORT is set.
+  const dataPlaneUrl = startupUrl(stdout, "dataPlane");
   const key = (await readFile(join(dataDir, "default.key"), "utf8")).trim();
   const operatorKey = (await readFile(join(dataDir, "admin.key"), "utf8")).trim();
   return {
     url: first,
+    ...(dataPlaneUrl === undefined ? {} : { dataPlaneUrl }),
     dataDir,
     key,
     operatorKey,

@@ -4,7 +4,7 @@ import { request } from "undici";
 import { HELLO_TEXT } from "./hello-text.js";
 import { startHonoPeer, startNodeHttpPeer } from "./node-peers.js";
 import type { Peer, PeerName, PeerServer } from "./peer.js";
-import { startSkiffPeer } from "./skiff-peer.js";
+import { startSkiffDirectPeer, startSkiffPeer } from "./skiff-peer.js";
 import { startWorkerdPeer } from "./workerd-peer.js";
 
 export function startPeer(name: PeerName): Promise<Peer> {
@@ -17,6 +17,8 @@ export function startPeer(name: PeerName): Promise<Peer> {
       return startWorkerdPeer();
     case "skiff":
       return startSkiffPeer();
+    case "skiff-direct":
+      return startSkiffDirectPeer();
   }
 }
 

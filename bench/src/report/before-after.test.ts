@@ -4,7 +4,7 @@ import { summarize } from "../stats.js";
 import { beforeAfterMarkdown, parseRecordedRuns, recordedRun } from "./before-after.js";
 import { benchmarksMarkdown, replaceSection, sectionOf } from "./benchmarks-md.js";
 
-function peer(name: "hono" | "workerd" | "skiff", rps: number, p50: number): WarmPeerResult {
+function peer(name: "hono" | "workerd" | "skiff" | "skiff-direct", rps: number, p50: number): WarmPeerResult {
   const run = (connections: number, body: "hello" | "echo") => ({
     peer: name,
     body,
@@ -56,6 +56,26 @@ describe("Before/after section", () => {
       "| after the fix (2026-01-02 03:04) | 3.5 | 100 | 2500 | 0.25 | 0.5 | 0.4 | 0.1 | 0.2 | 0.3 | 3 |",
     );
     expect(markdown).not.toContain("echo");
+  });
+
+  it("adds a row for the direct data plane after Skiff's own in runs that measured it", () => {
+    const run = recordedRun(
+      {
+        machine,
+        warm: [peer("hono", 10_000, 0.1), peer("workerd", 5_000, 0.2), peer("skiff", 2_500, 0.4)].concat(
+          peer("skiff-direct", 6_000, 0.25),
+        ),
+      },
+      "direct",
+    );
+    const lines = beforeAfterMarkdown([run], "").split("\n");
+    const at = (text: string) => lines.findIndex((line) => line.startsWith(text));
+    expect(lines).toContain(
+      "| direct, direct data plane (2026-01-02 03:04) | 3.5 | 100 | 6000 | 0.6 | 1.2 | 0.25 | 0.1 | 0.2 | 0.15 | 0 |",
+    );
+    expect(at("| direct (2026-01-02 03:04) | 3.5 | 100 |")).toBeLessThan(
+      at("| direct, direct data plane (2026-01-02 03:04) | 3.5 | 100 |"),
+    );
   });
 
   it("keeps the cold-start, async and cron figures of the scenarios that ran, in a table of their own", () => {

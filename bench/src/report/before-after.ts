@@ -125,26 +125,33 @@ export function beforeAfterMarkdown(
     const levels = [...new Set(run.warm.filter((w) => w.body === "hello").map((w) => w.connections))].sort(
       (a, b) => a - b,
     );
+    // Runs since the direct data plane have a second Skiff row per level: the same server through that port.
+    const skiffs = (["skiff", "skiff-direct"] as const).filter((peer) =>
+      run.warm.some((w) => w.peer === peer),
+    );
     for (const connections of levels) {
-      const skiff = find("skiff", connections);
-      const hono = find("hono", connections);
-      const workerd = find("workerd", connections);
-      const ratio = (other: RecordedWarmRun | undefined) =>
-        skiff === undefined || other === undefined || other.requestsPerSecond === 0
-          ? undefined
-          : skiff.requestsPerSecond / other.requestsPerSecond;
-      lines.push(
-        `| ${run.label} (${run.date.slice(0, 16).replace("T", " ")}) | ${run.loadAverage} | ${connections} | ${figure(
-          skiff?.requestsPerSecond,
-          0,
-        )} | ${figure(ratio(hono), 3)} | ${figure(ratio(workerd), 3)} | ${figure(skiff?.p50Ms, 3)} | ${figure(
-          hono?.p50Ms,
-          3,
-        )} | ${figure(workerd?.p50Ms, 3)} | ${figure(
-          skiff === undefined || hono === undefined ? undefined : skiff.p50Ms - hono.p50Ms,
-          3,
-        )} | ${figure(skiff?.failed, 0)} |`,
-      );
+      for (const peer of skiffs) {
+        const skiff = find(peer, connections);
+        const hono = find("hono", connections);
+        const workerd = find("workerd", connections);
+        const ratio = (other: RecordedWarmRun | undefined) =>
+          skiff === undefined || other === undefined || other.requestsPerSecond === 0
+            ? undefined
+            : skiff.requestsPerSecond / other.requestsPerSecond;
+        const label = peer === "skiff" ? run.label : `${run.label}, direct data plane`;
+        lines.push(
+          `| ${label} (${run.date.slice(0, 16).replace("T", " ")}) | ${run.loadAverage} | ${connections} | ${figure(
+            skiff?.requestsPerSecond,
+            0,
+          )} | ${figure(ratio(hono), 3)} | ${figure(ratio(workerd), 3)} | ${figure(skiff?.p50Ms, 3)} | ${figure(
+            hono?.p50Ms,
+            3,
+          )} | ${figure(workerd?.p50Ms, 3)} | ${figure(
+            skiff === undefined || hono === undefined ? undefined : skiff.p50Ms - hono.p50Ms,
+            3,
+          )} | ${figure(skiff?.failed, 0)} |`,
+        );
+      }
     }
   }
   lines.push(...operationsTable(runs, operationsNotes));

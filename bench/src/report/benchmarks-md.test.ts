@@ -64,6 +64,30 @@ describe("evaluateTargets", () => {
     expect(report("2026-01-01T00:00:00.000Z", 4_000).targets.find((t) => t.id === "rps-vs-hono")?.met).toBe(
       false,
     );
+    // No direct data plane measured in this run: no verdict on it at all.
+    expect(byId.has("rps-vs-workerd-direct")).toBe(false);
+  });
+
+  it("judges the direct data plane on its own rows when the run measured it", () => {
+    const measured = report("2026-01-01T00:00:00.000Z", 4_000);
+    const direct = {
+      peer: "skiff-direct" as const,
+      label: "Skiff (direct data plane)",
+      runs: (measured.warm?.find((w) => w.peer === "skiff")?.runs ?? []).map((r) => ({
+        ...r,
+        peer: "skiff-direct" as const,
+        requestsPerSecond: r.requestsPerSecond * 3,
+      })),
+    };
+    const targets = evaluateTargets({ ...measured, warm: [...(measured.warm ?? []), direct] });
+    const byId = new Map(targets.map((t) => [t.id, t]));
+    expect(byId.get("rps-vs-workerd")).toMatchObject({ figure: 0.5, met: false });
+    expect(byId.get("rps-vs-workerd-direct")).toMatchObject({ figure: 1.5, met: true });
+    expect(byId.get("rps-vs-hono-direct")).toMatchObject({ figure: 1.2, met: true });
+    expect(byId.get("added-latency-direct")).toMatchObject({ figure: 0.2, met: true });
+    expect(byId.get("rps-vs-workerd-direct")?.label).toBe(
+      "warm hello req/s at c=100, Skiff (direct data plane) ÷ workerd",
+    );
   });
 });
 

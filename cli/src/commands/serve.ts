@@ -6,6 +6,7 @@ import { DEFAULT_DATA_DIR } from "../client-settings.js";
 import { defineCommand } from "../command.js";
 import { parseIntegerOption } from "../parse-args.js";
 import { asyncInFlightFromEnv } from "../server/async-settings.js";
+import { dataPlaneSettingsFromEnv } from "../server/data-plane-settings.js";
 import { httpSettingsFromEnv } from "../server/http-settings.js";
 import { observabilitySettingsFromEnv } from "../server/observability-settings.js";
 import type { RunningServer } from "../server/start-server.js";
@@ -23,7 +24,10 @@ export const serveCommand = defineCommand({
     "Logs are JSON lines on stderr (level: SKIFF_LOG_LEVEL, default info), one per request with its x-request-id.\n" +
     "Prometheus metrics: GET /metrics with the operator key, or without a key on SKIFF_METRICS_PORT\n" +
     "(bound to SKIFF_METRICS_HOST, default 127.0.0.1). Prices for usage's estimated cost: SKIFF_PRICES (JSON)\n" +
-    'or SKIFF_PRICES_FILE, e.g. {"perRequest": 0.0000002, "perGbSecond": 0.0000166667}.',
+    'or SKIFF_PRICES_FILE, e.g. {"perRequest": 0.0000002, "perGbSecond": 0.0000166667}.\n' +
+    "Direct data plane (faster function requests): SKIFF_DATA_PLANE_PORT (0 picks a free one) serves the functions\n" +
+    "on a second port, answered by the runtime workers themselves (bound to SKIFF_DATA_PLANE_HOST, default --host);\n" +
+    "everything else stays on the main port.",
   positionals: [],
   options: {
     port: {
@@ -116,6 +120,8 @@ export const serveCommand = defineCommand({
       ...httpSettingsFromEnv(context.env),
       // /metrics on a keyless private port, and the price table for usage's estimated cost.
       ...observabilitySettingsFromEnv(context.env, context.cwd),
+      // The direct data plane: function requests on a second port, served by the runtime workers.
+      ...dataPlaneSettingsFromEnv(context.env),
       // JSON logs on stderr keep stdout for what a person (or a script, with --json) reads.
       logger: pino({ level: context.env.SKIFF_LOG_LEVEL ?? "info" }, destination({ dest: 2, sync: true })),
     });
@@ -148,6 +154,7 @@ function startupEvents(server: RunningServer, dataDir: string): Record<string, u
   }
   for (const example of server.examples) events.push({ event: "example", ...example });
   if (server.metricsUrl !== undefined) events.push({ event: "metrics", url: server.metricsUrl });
+  if (server.dataPlaneUrl !== undefined) events.push({ event: "dataPlane", url: server.dataPlaneUrl });
   events.push({ event: "listening", url: server.url, port: server.port, dataDir });
   return events;
 }
@@ -175,6 +182,8 @@ function describe(event: Record<string, unknown>, server: RunningServer): string
     }
     case "metrics":
       return `Prometheus metrics (no key needed) at ${event.url}\n`;
+    case "dataPlane":
+      return `Direct data plane (functions only, served by the runtime workers) at ${event.url}\n`;
     case "stopping":
       return `Received ${event.signal}, shutting down…\n`;
     case "stopped":

@@ -14,6 +14,7 @@ import {
   TenantLimiter,
   webhookDeliveryHooks,
 } from "@skiff/gateway";
+import { DEFAULT_MAX_URL_BYTES } from "@skiff/gateway/worker-data-plane";
 import { type EgressPolicy, type QuarantineInfo, Supervisor } from "@skiff/runtime";
 import { Scheduler } from "@skiff/scheduler";
 import { openStorage, type Storage } from "@skiff/storage";
@@ -21,6 +22,7 @@ import type { Logger } from "pino";
 import { type AdminToken, resolveAdminToken } from "./admin-token.js";
 import { CodeBundleCache, type LoadedBundle } from "./code-bundle-cache.js";
 import { type DefaultTenant, ensureDefaultTenant } from "./default-tenant.js";
+import { type RunningDirectDataPlane, startDirectDataPlane } from "./direct/main-plane.js";
 import { deployExamples, type ExampleDeployment } from "./examples.js";
 import { createHttpServer, type FetchHandler, type HttpServerLimits } from "./http-server.js";
 import { startMetricsServer } from "./metrics-server.js";
@@ -61,6 +63,13 @@ export interface StartServerOptions {
    */
   metricsPort?: number;
   metricsHost?: string;
+  /**
+   * Also serve function requests on this port (SKIFF_DATA_PLANE_PORT; 0 picks a free one), answered by the
+   * runtime workers themselves: no hop through this process per request. Bound to `dataPlaneHost`
+   * (SKIFF_DATA_PLANE_HOST, default `host`). Anything but a function request gets 404 there.
+   */
+  dataPlanePort?: number;
+  dataPlaneHost?: string;
   /** The operator's price table (SKIFF_PRICES / SKIFF_PRICES_FILE): usage then carries an estimated cost. */
   prices?: PriceTable;
   /** Puts a handler in front of the gateway (`skiff dev`: `/__scheduled`, the project's function at `/`). */
@@ -75,6 +84,8 @@ export interface RunningServer {
   examples: ExampleDeployment[];
   /** The keyless metrics listener's URL (`…/metrics`), when `metricsPort` was given. */
   metricsUrl?: string;
+  /** The direct data plane's URL, when `dataPlanePort` was given. */
+  dataPlaneUrl?: string;
   /** Every invocation record as it finishes (the gateway's bus): `skiff dev` prints their logs. */
   invocations: InvocationBus;
   /** Stops accepting connections, then closes the gateway, the runtime and storage, in that order. */
@@ -82,6 +93,8 @@ export interface RunningServer {
 }
 
 const utf8 = new TextDecoder();
+/** Functions answer at `{function}.{tenant}.{BASE_DOMAIN}`, on the main port and the direct data plane alike. */
+const BASE_DOMAIN = "localhost";
 /** Longest wait at start for the runtime workers to be ready before listening anyway. */
 const WORKERS_READY_WAIT_MS = 15_000;
 
@@ -192,6 +205,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       logger,
       scheduler,
       maxObjectBytes,
+      baseDomain: BASE_DOMAIN,
+      requestBodyBytes: LIMITS.requestBodyBytes,
       // /metrics: the workers and their isolate caches are sampled on each scrape, with Node's process metrics.
       runtimeStats: () => runtime.stats(),
       processMetrics: true,
@@ -230,12 +245,37 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         ? createHttpServer(gateway.app.fetch, options.http, gateway.nodeDataPlane)
         : createHttpServer(options.wrapFetch(gateway.app.fetch), options.http);
     const { port, address } = await http.listen(options.port, options.host);
-    // Runs first on close: no new connections, in-flight requests answered with `Connection: close`.
-    cleanups.push(() => http.drain(options.drainMs ?? 5_000));
+    const drainMs = options.drainMs ?? 5_000;
+    let directPlane: RunningDirectDataPlane | undefined;
+    // Runs first on close: no new connections on either port, in-flight requests answered with `Connection:
+    // close`. Both before the gateway closes, so the direct plane's last records still reach its writer.
+    cleanups.push(async () => {
+      await Promise.all([http.drain(drainMs), directPlane?.close(drainMs)]);
+    });
     // Runs before the drain: live streams (logs follow) would otherwise hold it for the whole of drainMs.
     cleanups.push(async () => (gateway as Gateway).endStreams());
-    // Tenant code must not reach the platform's own API through fetch (DESIGN §7).
-    runtime.configureEgress({ platformAddresses: [`${formatHost(address)}:${port}`] });
+    const platformAddresses = [`${formatHost(address)}:${port}`];
+    const url = `http://${formatHost(options.host)}:${port}`;
+    if (options.dataPlanePort !== undefined) {
+      directPlane = await startDirectDataPlane({
+        runtime,
+        gateway,
+        port: options.dataPlanePort,
+        host: options.dataPlaneHost ?? options.host,
+        config: {
+          baseDomain: BASE_DOMAIN,
+          requestBodyBytes: LIMITS.requestBodyBytes,
+          maxUrlBytes: options.maxUrlBytes ?? DEFAULT_MAX_URL_BYTES,
+          http: { ...http.limits },
+          logLevel: logger.level,
+          mainUrl: url,
+        },
+        logger,
+      });
+      platformAddresses.push(`${formatHost(directPlane.address)}:${directPlane.port}`);
+    }
+    // Tenant code must not reach the platform's own API (nor its data plane) through fetch (DESIGN §7).
+    runtime.configureEgress({ platformAddresses });
     const metricsServer =
       options.metricsPort === undefined
         ? undefined
@@ -243,13 +283,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     if (metricsServer !== undefined) cleanups.push(() => metricsServer.close());
 
     return {
-      url: `http://${formatHost(options.host)}:${port}`,
+      url,
       port,
       adminToken,
       defaultTenant,
       examples,
       invocations: gateway.invocations,
       ...(metricsServer === undefined ? {} : { metricsUrl: metricsServer.url }),
+      ...(directPlane === undefined ? {} : { dataPlaneUrl: directPlane.url }),
       close: closeAll,
     };
   } catch (error) {

@@ -3,6 +3,7 @@ import { SkiffError } from "@skiff/core";
 import type { VersionSpec } from "@skiff/runtime";
 import { createMiddleware } from "hono/factory";
 import type { GatewayDeps } from "../deps.js";
+import type { RoutingTable } from "../routing-table.js";
 import { takesChunkedBodies } from "./chunked-client.js";
 import { clientAddress } from "./client-address.js";
 import { nodeHttpEvent, toHttpEvent } from "./http-event.js";
@@ -10,11 +11,11 @@ import { type Mount, resolveMount } from "./mount.js";
 import { clientGone, nodeExchange } from "./node-request.js";
 import { type RunDeps, runInvocation } from "./run-invocation.js";
 
-export type DataPlaneDeps = Pick<
-  GatewayDeps,
-  "routes" | "runtime" | "writer" | "now" | "newId" | "baseDomain" | "requestBodyBytes" | "limiter"
-> &
-  Pick<RunDeps, "inFlight">;
+export type DataPlaneDeps = Pick<GatewayDeps, "baseDomain" | "requestBodyBytes" | "limiter"> &
+  RunDeps & {
+    /** Only looked up: a runtime worker's direct data plane passes its mirror of the main process's table. */
+    routes: Pick<RoutingTable, "get">;
+  };
 
 /**
  * Middleware that answers every data-plane request (`/fn/{tenant}/{function}/…` or a

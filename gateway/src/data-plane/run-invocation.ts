@@ -9,8 +9,9 @@ import {
   type TriggerKind,
   toInvocationRecord,
 } from "@skiff/core";
-import type { InvokeOptions, StreamingResponse, VersionSpec } from "@skiff/runtime";
+import type { InvokeOptions, Runtime, StreamingResponse, VersionSpec } from "@skiff/runtime";
 import type { GatewayDeps } from "../deps.js";
+import type { InvocationWriter } from "../invocation-writer.js";
 import type { InFlightInvocations } from "./in-flight.js";
 import {
   type PlainResponse,
@@ -21,7 +22,13 @@ import {
 } from "./invocation-response.js";
 import { type BodyEnd, startBody } from "./streamed-body.js";
 
-export type RunDeps = Pick<GatewayDeps, "runtime" | "writer" | "now" | "newId"> & {
+/**
+ * Only `invoke` and `add` are used: a runtime worker's direct data plane passes its own runtime, and a writer
+ * that batches records to the main process.
+ */
+export type RunDeps = Pick<GatewayDeps, "now" | "newId"> & {
+  runtime: Pick<Runtime, "invoke">;
+  writer: Pick<InvocationWriter, "add">;
   /** Told when an invocation starts and when its record is written, so shutdown can wait for it. */
   inFlight?: InFlightInvocations;
 };

@@ -26,7 +26,7 @@ export class RuntimeMetrics {
     });
     this.#kills = new Counter({
       name: "skiff_runtime_worker_kills_total",
-      help: "Runtime workers killed by the supervisor: watchdog (an invocation past its deadline) or rss (over the cap)",
+      help: "Runtime workers killed by the supervisor: watchdog (an invocation past its deadline), rss (over the cap) or unresponsive (a direct data plane worker that answered nothing)",
       labelNames: ["role", "reason"],
       registers,
     });
@@ -78,6 +78,9 @@ export class RuntimeMetrics {
         return;
       case "rss-kill":
         this.#kills.inc({ role: event.role, reason: "rss" });
+        return;
+      case "unresponsive-kill":
+        this.#kills.inc({ role: event.role, reason: "unresponsive" });
         return;
       case "quarantined":
         this.#quarantines.inc();

@@ -27,6 +27,37 @@ describe("TenantLimiter", () => {
     expect(limiter.quotas("other").requestsPerSecond).toBe(1);
   });
 
+  it("admits one invocation alone up to the whole memory quota, given it (a direct-plane worker's share)", () => {
+    const limiter = new TenantLimiter({
+      quotas: [["acme", { ...DEFAULT_QUOTAS, maxIsolateMemoryMb: 64 }]],
+      wholeMemoryMb: () => 128,
+    });
+    const release = limiter.startInvocation("acme", 128);
+    expect(() => limiter.startInvocation("acme", 16)).toThrow(/maxIsolateMemoryMb/);
+    release();
+    expect(() => limiter.startInvocation("acme", 256)).toThrow(/maxIsolateMemoryMb/);
+    limiter.startInvocation("acme", 32)();
+    // Without it, the quota it holds is the whole one.
+    const plain = new TenantLimiter({ quotas: [["acme", { ...DEFAULT_QUOTAS, maxIsolateMemoryMb: 64 }]] });
+    expect(() => plain.startInvocation("acme", 128)).toThrow(/maxIsolateMemoryMb/);
+  });
+
+  it("tells its listeners each quota change, with a copy of the new quotas", () => {
+    const limiter = new TenantLimiter();
+    const seen: Array<[string, number | null]> = [];
+    limiter.onChange((tenant, quotas) => {
+      seen.push([tenant, quotas.requestsPerSecond]);
+      quotas.requestsPerSecond = 999;
+    });
+    limiter.setQuotas("acme", { ...DEFAULT_QUOTAS, requestsPerSecond: 5 });
+    limiter.setQuotas("beta", DEFAULT_QUOTAS);
+    expect(seen).toEqual([
+      ["acme", 5],
+      ["beta", null],
+    ]);
+    expect(limiter.quotas("acme").requestsPerSecond).toBe(5);
+  });
+
   it("holds each tenant to its own request rate, with Retry-After seconds in the refusal", () => {
     const { state, now } = clock();
     const limiter = new TenantLimiter({

@@ -15,7 +15,16 @@ export interface TenantLimiterOptions {
   quotas?: Iterable<[string, TenantQuotas]>;
   /** Epoch ms; injected so tests control time. */
   now?: () => number;
+  /**
+   * A direct-plane worker's limiter, which holds its share of each quota: the tenant's whole maxIsolateMemoryMb.
+   * With none of the tenant's invocations running here, one that fits the whole quota is admitted past the share
+   * (a share smaller than one invocation would refuse what the main port runs).
+   */
+  wholeMemoryMb?: (tenant: string) => number | null;
 }
+
+/** Told about every quota change the operator makes (`setQuotas`), with the tenant's new quotas. */
+export type QuotaListener = (tenant: string, quotas: TenantQuotas) => void;
 
 interface InFlight {
   invocations: number;
@@ -39,9 +48,12 @@ export class TenantLimiter {
   readonly #windows = new Map<string, EventWindow>();
   readonly #inFlight = new Map<string, InFlight>();
   readonly #now: () => number;
+  readonly #listeners: QuotaListener[] = [];
+  readonly #wholeMemoryMb: ((tenant: string) => number | null) | undefined;
 
   constructor(options: TenantLimiterOptions = {}) {
     this.#now = options.now ?? Date.now;
+    this.#wholeMemoryMb = options.wholeMemoryMb;
     for (const [tenant, quotas] of options.quotas ?? []) this.#quotas.set(tenant, { ...quotas });
   }
 
@@ -57,6 +69,12 @@ export class TenantLimiter {
     if (previous.requestsPerSecond !== quotas.requestsPerSecond || previous.burst !== quotas.burst) {
       this.#buckets.delete(tenant);
     }
+    for (const listener of this.#listeners) listener(tenant, { ...quotas });
+  }
+
+  /** Calls `listener` after each `setQuotas` (the direct data plane's workers enforce their share of them). */
+  onChange(listener: QuotaListener): void {
+    this.#listeners.push(listener);
   }
 
   /** One HTTP request to one of the tenant's functions. Throws `RATE_LIMITED` past `requestsPerSecond`. */
@@ -119,7 +137,11 @@ export class TenantLimiter {
       );
     }
     const maxMemory = quotas.maxIsolateMemoryMb;
-    if (maxMemory !== null && current.memoryMb + memoryMb > maxMemory) {
+    if (
+      maxMemory !== null &&
+      current.memoryMb + memoryMb > maxMemory &&
+      !(current.invocations === 0 && this.#fitsWholeQuota(tenant, memoryMb))
+    ) {
       throw new SkiffError(
         "TOO_MANY_REQUESTS",
         `tenant "${tenant}" has ${current.memoryMb} MB of isolates running; ${memoryMb} MB more would pass its quota maxIsolateMemoryMb of ${maxMemory} MB`,
@@ -136,6 +158,13 @@ export class TenantLimiter {
       held.invocations -= 1;
       held.memoryMb -= memoryMb;
     };
+  }
+
+  /** Whether one invocation of `memoryMb` fits the tenant's whole memory quota (`wholeMemoryMb`), if given. */
+  #fitsWholeQuota(tenant: string, memoryMb: number): boolean {
+    if (this.#wholeMemoryMb === undefined) return false;
+    const whole = this.#wholeMemoryMb(tenant);
+    return whole === null || memoryMb <= whole;
   }
 
   /** What the tenant uses now of the limits kept in memory. */

@@ -22,6 +22,17 @@ describe("CrashLedger", () => {
     expect(ledger.inProbation("v-other")).toBe(false);
   });
 
+  it("gives no strike to a lone suspect when others may have been in flight unseen", () => {
+    const { ledger } = ledgerAt();
+    for (let i = 0; i < 4; i++) {
+      const verdict = ledger.workerDied([innocent], "signal SIGABRT", true);
+      expect(verdict.strike).toBeUndefined();
+      expect(verdict.quarantine).toBeUndefined();
+      expect(verdict.probation).toEqual([innocent]);
+    }
+    expect(ledger.inProbation("v-ok")).toBe(true);
+  });
+
   it("strikes the only function in flight (several of its invocations count once) and quarantines at 3", () => {
     const { clock, ledger } = ledgerAt();
     expect(ledger.workerDied([crasher, crasher], "signal SIGABRT").strike?.strikes).toBe(1);

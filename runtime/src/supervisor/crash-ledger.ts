@@ -55,9 +55,11 @@ export class CrashLedger {
 
   /**
    * Records a worker death. A death with several versions in flight is ambiguous: nobody gets a strike, but
-   * all of them go to probation, where each runs alone and the next crash names the culprit.
+   * all of them go to probation, where each runs alone and the next crash names the culprit. So is a death
+   * with `unseen` set: others may have been in flight that nobody knew of (a direct-plane worker reports its
+   * short invocations only when watched), so even a lone suspect is not surely the culprit.
    */
-  workerDied(suspects: readonly Suspect[], reason: string): CrashVerdict {
+  workerDied(suspects: readonly Suspect[], reason: string, unseen = false): CrashVerdict {
     const now = this.#now();
     const probationUntil = now + this.#probationMs;
     const unique = [...new Map(suspects.map((s) => [s.versionId, s])).values()];
@@ -72,7 +74,7 @@ export class CrashLedger {
     }
     const verdict: CrashVerdict = { probation: unique, probationUntil };
     const [only] = unique;
-    if (unique.length !== 1 || only === undefined) return verdict;
+    if (unseen || unique.length !== 1 || only === undefined) return verdict;
     const record = this.#records.get(only.versionId) as Entry;
     record.strikes = [...record.strikes.filter((t) => now - t < this.#windowMs), now];
     verdict.strike = { suspect: only, strikes: record.strikes.length };

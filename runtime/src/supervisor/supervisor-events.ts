@@ -26,8 +26,12 @@ export type SupervisorEvent =
   | { type: "worker-restart"; slot: number; role: LaneRole; delayMs: number; restarts: number }
   | { type: "watchdog-kill"; slot: number; role: LaneRole; invocationId: string }
   | { type: "rss-kill"; slot: number; role: LaneRole; pid: number | undefined; rssMb: number; capMb: number }
+  /** A worker serving the direct data plane answered nothing, not even a ping, for `silentMs`: killed as stuck. */
+  | { type: "unresponsive-kill"; slot: number; role: LaneRole; pid: number | undefined; silentMs: number }
   /** The function was alone on a worker that died. */
   | { type: "strike"; tenant: string; functionName: string; versionId: string; strikes: number }
   /** The function runs in a probation worker of its own until `until` (epoch ms). */
   | { type: "probation"; tenant: string; functionName: string; versionId: string; until: number }
-  | { type: "quarantined"; info: QuarantineInfo };
+  | { type: "quarantined"; info: QuarantineInfo }
+  /** The direct data plane's module could not start in an invocation worker: it gets no connections. */
+  | { type: "direct-failed"; slot: number; role: LaneRole; pid: number | undefined; message: string };

@@ -7,6 +7,7 @@
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { type CodeBundle, type InvocationEvent, type InvocationResult, newId, SkiffError } from "@skiff/core";
+import type { DirectPlane, DirectPlaneOptions } from "../direct-plane.js";
 import { DEFAULT_EGRESS_POLICY } from "../egress-defaults.js";
 import type { EgressPolicy } from "../fetch-types.js";
 import type { FromWorker } from "../protocol.js";
@@ -23,7 +24,11 @@ import type {
 import { AddressPolicy } from "../worker/egress/address-policy.js";
 import { ConcurrencyLimiter } from "./concurrency.js";
 import { CrashLedger, type Suspect } from "./crash-ledger.js";
+import { DirectPlaneController } from "./direct/direct-plane-controller.js";
+import { DirectRuns } from "./direct/direct-runs.js";
+import { RelayedInvocations } from "./direct/relayed-invocations.js";
 import { ProbationLanes } from "./probation-lanes.js";
+import { quarantineKey, quarantineOf, refuseQuarantined } from "./quarantine-refusal.js";
 import { ResponseAssembler } from "./response-assembler.js";
 import { RssCap } from "./rss-cap.js";
 import type { RuntimeStats, WorkerStats } from "./runtime-stats.js";
@@ -68,6 +73,11 @@ export interface SupervisorOptions {
   onEvent?: (event: SupervisorEvent) => void;
   /** Serves tenant code's binding calls (buckets, KV) in this process, which owns storage. */
   bindingHost?: BindingHost;
+  /**
+   * A worker serving the direct data plane that says nothing, not even to a ping, for this long is killed as
+   * stuck; default 10 s (a synchronous slice is cut at 10 ms, so a live worker answers within milliseconds).
+   */
+  planeStuckMs?: number;
   /** The operator's egress policy for outbound fetch (DESIGN §7); see `configureEgress` to change it later. */
   egress?: Partial<EgressPolicy>;
 }
@@ -112,6 +122,11 @@ const HEAP_OOM = /out of memory|is_heap_oom/i;
 const SPILL_AT = 8;
 /** The longest a waitUntil may run after the response (the worker enforces it; see WAIT_UNTIL_MS). */
 const WAIT_UNTIL_MS = 30_000;
+/**
+ * How long the direct plane's workers report every invocation as it starts after a worker died with some possibly
+ * unreported (the crash ledger's window: long enough for a crasher's next crashes to count as strikes).
+ */
+const DIRECT_WATCH_MS = 5 * 60_000;
 
 type Defaulted = "workerEnv" | "onEvent" | "egress" | "bindingHost";
 
@@ -131,6 +146,18 @@ export class Supervisor implements Runtime {
   readonly #quarantine = new Map<string, QuarantineInfo>();
   readonly #rssCap: RssCap;
   readonly #housekeeping: NodeJS.Timeout;
+  /** The direct data plane, once `serveDirect` started it. */
+  #direct: DirectPlaneController | undefined;
+  /** Direct-plane invocations the workers reported running long: suspects and watchdog charges. */
+  readonly #directRuns: DirectRuns<WorkerHandle>;
+  /** Direct-plane invocations of versions in probation, run here for the workers. */
+  readonly #relayed = new RelayedInvocations<WorkerHandle>((version, event, options) =>
+    this.invoke(version, event, options),
+  );
+  /** Workers the watchdog killed for a stuck direct invocation: their death names it. */
+  readonly #directWatchdogKills = new WeakSet<WorkerHandle>();
+  /** Versions in probation, as the direct plane's workers were told. */
+  readonly #probationIds = new Set<string>();
   #closed = false;
 
   constructor(options: SupervisorOptions) {
@@ -138,6 +165,7 @@ export class Supervisor implements Runtime {
       workers: Math.max(1, Math.min(availableParallelism(), 4)),
       maxQueueWaitMs: 1000,
       watchdogGraceMs: 2000,
+      planeStuckMs: 10_000,
       checkTimeoutMs: 10_000,
       maxWorkerRssMb: 4096,
       rssCheckIntervalMs: 500,
@@ -149,6 +177,10 @@ export class Supervisor implements Runtime {
     const { workers, maxWorkerRssMb, rssCheckIntervalMs } = this.#options;
     this.#egress = validEgress({ ...DEFAULT_EGRESS_POLICY, ...options.egress });
     this.#ledger = new CrashLedger({ now: this.#options.now });
+    this.#directRuns = new DirectRuns({
+      graceMs: this.#options.watchdogGraceMs,
+      onOverdue: (worker, invocationId) => this.#watchdogKillDirect(worker, invocationId),
+    });
     this.#probation = new ProbationLanes({
       max: this.#options.maxProbationWorkers,
       create: (index) => this.#lane(workers + 1 + index, "probation"),
@@ -191,7 +223,7 @@ export class Supervisor implements Runtime {
     options: InvokeOptions = {},
   ): Promise<InvocationResult> {
     if (this.#closed) throw new SkiffError("SHUTTING_DOWN", "the runtime is shutting down");
-    this.#refuseQuarantined(version);
+    refuseQuarantined(this.#quarantine, version);
     const invocationId = options.invocationId ?? newId();
     const maxWait = Math.min(this.#options.maxQueueWaitMs, version.config.timeoutMs);
     // Without a wait when a slot is free: every await is a promise and a microtask on the warm path.
@@ -249,17 +281,44 @@ export class Supervisor implements Runtime {
 
   quarantine(info: QuarantineInfo): void {
     this.#quarantine.set(quarantineKey(info.tenant, info.functionName), { ...info });
+    this.#direct?.quarantineChanged(this.quarantined());
   }
 
   liftQuarantine(tenant: string, functionName: string): void {
     this.#quarantine.delete(quarantineKey(tenant, functionName));
     this.#ledger.forgive(tenant, functionName);
+    this.#direct?.quarantineChanged(this.quarantined());
   }
 
+  /**
+   * Starts the direct data plane (direct-plane.ts) in every invocation worker, and in each one that replaces a
+   * crashed one. Once per supervisor.
+   */
+  serveDirect(options: DirectPlaneOptions): DirectPlane {
+    if (this.#closed) throw new Error("the runtime is closed: the direct plane cannot start");
+    if (this.#direct !== undefined) throw new Error("the direct plane is already being served");
+    const direct = new DirectPlaneController({
+      plane: options,
+      workers: this.#lanes.length,
+      maxQueueWaitMs: this.#options.maxQueueWaitMs,
+      loadCode: this.#options.loadCode,
+      quarantined: () => this.quarantined(),
+      probation: () => [...this.#probationIds],
+      onFailed: (slot, pid, message) =>
+        this.#options.onEvent?.({ type: "direct-failed", slot, role: "invocations", pid, message }),
+      stuckAfterMs: this.#options.planeStuckMs,
+    });
+    this.#direct = direct;
+    for (const lane of this.#lanes) if (lane.worker !== undefined) direct.start(lane.worker, lane.slot);
+    return direct;
+  }
+
+  /** Closes the direct plane (if `serveDirect` started it; without a drain) and stops every worker. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#housekeeping);
+    await this.#direct?.close(0);
     await Promise.all(this.#allLanes().map((lane) => lane.close()));
   }
 
@@ -308,6 +367,7 @@ export class Supervisor implements Runtime {
           onMessage: (message) => this.#onMessage(worker, message),
           onExit: (reason) => this.#onExit(lane, worker, reason),
         });
+        if (role === "invocations") this.#direct?.start(worker, slot);
         return worker;
       },
     });
@@ -339,17 +399,7 @@ export class Supervisor implements Runtime {
   }
 
   #isQuarantined(version: VersionSpec): QuarantineInfo | undefined {
-    const info = this.#quarantine.get(quarantineKey(version.tenant, version.functionName));
-    return info?.versionId === version.id ? info : undefined;
-  }
-
-  #refuseQuarantined(version: VersionSpec): void {
-    const quarantined = this.#isQuarantined(version);
-    if (quarantined === undefined) return;
-    throw new SkiffError(
-      "FUNCTION_QUARANTINED",
-      `function "${version.functionName}" is quarantined after crashing its runtime worker ${quarantined.crashes} times; deploy a new version or ask the operator to lift it`,
-    );
+    return quarantineOf(this.#quarantine, version);
   }
 
   async #attempt(
@@ -428,6 +478,7 @@ export class Supervisor implements Runtime {
   }
 
   #onMessage(worker: WorkerHandle, message: FromWorker): void {
+    this.#direct?.heard(worker, Date.now());
     if (message.type === "checked") {
       const pending = this.#pending.get(message.id);
       if (pending?.kind !== "check") return;
@@ -436,8 +487,45 @@ export class Supervisor implements Runtime {
       pending.resolve(message.result);
       return;
     }
-    if (message.type === "ready" || message.type === "stats") return;
+    // A pong says only that the worker's loop runs, which `heard` above noted.
+    if (message.type === "ready" || message.type === "stats" || message.type === "direct-pong") return;
+    switch (message.type) {
+      case "direct-running": {
+        const { id, tenant, functionName, versionId, deadlineMs } = message;
+        this.#directRuns.running(worker, id, { tenant, functionName, versionId }, deadlineMs);
+        return;
+      }
+      case "direct-ended":
+        this.#directRuns.ended(worker, message.id);
+        return;
+      case "direct-invoke":
+        // Only an invocation worker serves the direct plane.
+        if (this.#lanes.some((lane) => lane.worker === worker)) {
+          this.#relayed.start(worker, message.id, message.version, message.event, message.eventId);
+        }
+        return;
+      case "direct-invoke-ack":
+        this.#relayed.ack(worker, message.id);
+        return;
+      case "direct-invoke-cancel":
+        this.#relayed.cancel(worker, message.id);
+        return;
+      case "direct-ready":
+      case "direct-failed":
+      case "direct-data":
+      case "direct-code":
+      case "direct-closed":
+      case "direct-watching":
+        this.#direct?.onMessage(worker, message);
+        return;
+    }
     const pending = this.#pending.get(message.id);
+    if (message.type === "binding-call" && pending === undefined && message.version !== undefined) {
+      // A direct-plane invocation: only an invocation worker runs those.
+      if (this.#lanes.some((lane) => lane.worker === worker))
+        this.#serveBindingCall(worker, message, message.version);
+      return;
+    }
     if (pending?.kind !== "invoke" || pending.worker !== worker) return;
     switch (message.type) {
       case "response": {
@@ -462,29 +550,9 @@ export class Supervisor implements Runtime {
         });
         return;
       }
-      case "binding-call": {
-        const { callId } = message;
-        const answer = (ok: boolean, value: unknown) =>
-          worker.send({ type: "binding-result", id: message.id, callId, ok, value });
-        const binding = pending.version.config.bindings.find((b) => b.name === message.binding);
-        const host = this.#options.bindingHost;
-        if (binding === undefined || host === undefined) {
-          answer(false, `this function has no binding named ${message.binding}`);
-          return;
-        }
-        host({
-          version: pending.version,
-          binding,
-          op: message.op,
-          args: message.args,
-          ...(message.chain === undefined ? {} : { chain: message.chain }),
-          invocationId: message.id,
-        }).then(
-          (value) => answer(true, value),
-          (error: unknown) => answer(false, error instanceof Error ? error.message : String(error)),
-        );
+      case "binding-call":
+        this.#serveBindingCall(worker, message, pending.version);
         return;
-      }
       case "need-code":
         this.#options.loadCode(pending.version).then(
           (bundle) => {
@@ -512,7 +580,43 @@ export class Supervisor implements Runtime {
     }
   }
 
+  /** Serves a binding call of an invocation of `version` with the binding host, checked against its bindings. */
+  #serveBindingCall(
+    worker: WorkerHandle,
+    message: Extract<FromWorker, { type: "binding-call" }>,
+    version: VersionSpec,
+  ): void {
+    const { callId } = message;
+    const answer = (ok: boolean, value: unknown) =>
+      worker.send({ type: "binding-result", id: message.id, callId, ok, value });
+    const binding = version.config.bindings.find((b) => b.name === message.binding);
+    const host = this.#options.bindingHost;
+    if (binding === undefined || host === undefined) {
+      answer(false, `this function has no binding named ${message.binding}`);
+      return;
+    }
+    host({
+      version,
+      binding,
+      op: message.op,
+      args: message.args,
+      ...(message.chain === undefined ? {} : { chain: message.chain }),
+      invocationId: message.id,
+    }).then(
+      (value) => answer(true, value),
+      (error: unknown) => answer(false, error instanceof Error ? error.message : String(error)),
+    );
+  }
+
   #onExit(lane: WorkerLane, worker: WorkerHandle, reason: string): void {
+    // A direct-plane worker reports its short invocations only while watched: unwatched, it may have died of
+    // one nobody heard of, which must neither go unnamed next time nor have another tenant blamed for it.
+    // A worker the watchdog killed for a direct invocation died of that one, seen or not the others.
+    const unseen = (this.#direct?.mayHideRuns(worker) ?? false) && !this.#directWatchdogKills.has(worker);
+    this.#direct?.exited(worker);
+    this.#relayed.exited(worker);
+    // Direct-plane invocations die with their connections: suspects, but nothing to answer or run again.
+    const direct = this.#directRuns.take(worker);
     const inFlight = [...this.#pending].filter(([, p]) => p.worker === worker);
     for (const [id, pending] of inFlight) {
       if (pending.kind !== "check") continue;
@@ -529,16 +633,27 @@ export class Supervisor implements Runtime {
     const invokes = inFlight.flatMap(([id, p]) => (p.kind === "invoke" ? [{ id, pending: p }] : []));
     // Closing the runtime, or retiring an idle worker, is no crash: nobody is to blame.
     const expected = this.#closed || worker.retired;
-    const suspects: Suspect[] = invokes.map(({ pending: { version } }) => ({
-      versionId: version.id,
-      tenant: version.tenant,
-      functionName: version.functionName,
-    }));
-    const verdict = expected || suspects.length === 0 ? undefined : this.#ledger.workerDied(suspects, reason);
+    const suspects: Suspect[] = [
+      ...invokes.map(({ pending: { version } }) => ({
+        versionId: version.id,
+        tenant: version.tenant,
+        functionName: version.functionName,
+      })),
+      ...direct.map(({ suspect }) => suspect),
+    ];
+    if (unseen && !expected) this.#direct?.watch(Date.now() + DIRECT_WATCH_MS);
+    const verdict =
+      expected || suspects.length === 0 ? undefined : this.#ledger.workerDied(suspects, reason, unseen);
     if (verdict?.quarantine !== undefined) this.quarantine(verdict.quarantine);
-    const ambiguous = (verdict?.probation.length ?? 0) > 1;
+    if (verdict !== undefined)
+      this.#probationChanged(
+        verdict.probation.map((s) => s.versionId),
+        [],
+      );
+    const ambiguous = (verdict?.probation.length ?? 0) > 1 || (verdict !== undefined && unseen);
     // A V8 heap OOM aborts the whole worker; with a single invocation in flight it is the one to blame.
-    const blameMemory = invokes.length === 1 && HEAP_OOM.test(worker.stderrTail);
+    const blameMemory =
+      invokes.length === 1 && direct.length === 0 && !unseen && HEAP_OOM.test(worker.stderrTail);
     let rerun = 0;
     for (const { id, pending } of invokes) {
       if (pending.timedOut) {
@@ -561,7 +676,7 @@ export class Supervisor implements Runtime {
       role: lane.role,
       pid: worker.pid,
       reason,
-      inFlight: inFlight.length,
+      inFlight: inFlight.length + direct.length,
       suspects: (verdict?.probation ?? []).map((s) => `${s.tenant}/${s.functionName}@${s.versionId}`),
       rerun,
     });
@@ -584,11 +699,60 @@ export class Supervisor implements Runtime {
     worker.kill("the watchdog found an invocation past its deadline");
   }
 
+  /** Tells the direct plane's workers which versions are in probation now, when that changed. */
+  #probationChanged(added: string[], released: string[]): void {
+    let changed = false;
+    for (const id of added) {
+      if (this.#probationIds.has(id)) continue;
+      this.#probationIds.add(id);
+      changed = true;
+    }
+    for (const id of released) if (this.#probationIds.delete(id)) changed = true;
+    if (changed) this.#direct?.probationChanged([...this.#probationIds]);
+  }
+
+  /** A direct-plane invocation outlived its deadline and the grace: its worker is stuck, as for `#watchdogKill`. */
+  #watchdogKillDirect(worker: WorkerHandle, invocationId: string): void {
+    const lane = this.#lanes.find((candidate) => candidate.worker === worker);
+    if (lane === undefined || !worker.alive) return;
+    this.#options.onEvent?.({ type: "watchdog-kill", slot: lane.slot, role: lane.role, invocationId });
+    this.#directWatchdogKills.add(worker);
+    worker.kill("the watchdog found an invocation past its deadline");
+  }
+
   /** Ends probation that ran its course; samples every worker's RSS against the cap. */
   #housekeep(): void {
     if (this.#closed) return;
-    for (const versionId of this.#ledger.sweep()) this.#probation.release(versionId);
+    const released = this.#ledger.sweep();
+    for (const versionId of released) this.#probation.release(versionId);
+    this.#probationChanged([], released);
     void this.#rssCap.check(this.#allLanes());
+    this.#killSilentPlaneWorkers();
+  }
+
+  /**
+   * Kills the direct plane's workers that answered nothing for `planeStuckMs`: the supervisor knows a direct
+   * invocation only once it has run a while, so one that stops its worker's event loop at once has no watchdog.
+   */
+  #killSilentPlaneWorkers(): void {
+    if (this.#direct === undefined || this.#direct.silentWorkers(Date.now()).length === 0) return;
+    // Looked at again once this loop has read what came in meanwhile: its own stall must not count as theirs.
+    setImmediate(() => {
+      if (this.#closed) return;
+      for (const worker of this.#direct?.silentWorkers(Date.now()) ?? []) {
+        const lane = this.#lanes.find((candidate) => candidate.worker === worker);
+        if (lane === undefined || !worker.alive) continue;
+        const silentMs = this.#options.planeStuckMs;
+        this.#options.onEvent?.({
+          type: "unresponsive-kill",
+          slot: lane.slot,
+          role: lane.role,
+          pid: worker.pid,
+          silentMs,
+        });
+        worker.kill(`the runtime worker answered nothing for ${silentMs} ms`);
+      }
+    });
   }
 
   #settle(invocationId: string, outcome: "crashed" | "timeout" | "exceededMemory", message: string): void {
@@ -630,10 +794,6 @@ function validEgress(policy: EgressPolicy): EgressPolicy {
     localAddresses: [],
   });
   return policy;
-}
-
-function quarantineKey(tenant: string, functionName: string): string {
-  return `${tenant}/${functionName}`;
 }
 
 /** FNV-1a hash of the version id: the same version always lands on the same worker. */

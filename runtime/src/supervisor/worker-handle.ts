@@ -1,5 +1,6 @@
 // One runtime worker child process as seen from the supervisor: start, send, answer, and report its death.
 import { type ChildProcess, fork } from "node:child_process";
+import type { Socket } from "node:net";
 import { type Batch, MessageBatcher, unbatch } from "../message-batch.js";
 import type { FromWorker, ToWorker } from "../protocol.js";
 import type { IsolateCacheStats } from "./runtime-stats.js";
@@ -35,6 +36,8 @@ export class WorkerHandle {
   readonly #statsWaiters = new Map<number, (answer: WorkerAnswer | undefined) => void>();
   /** Messages of this turn, sent together at its end. */
   readonly #outbox: MessageBatcher<ToWorker>;
+  /** Connections being handed over whose message is not written yet: destroyed here if the worker dies first. */
+  readonly #handing = new Set<Socket>();
 
   constructor(options: WorkerHandleOptions) {
     this.#child = fork(options.entry, [], {
@@ -73,6 +76,9 @@ export class WorkerHandle {
     });
     this.#child.on("exit", (code, signal) => {
       this.#alive = false;
+      // Connections whose message was never written (Node queues a handle until the previous one is acknowledged).
+      for (const socket of this.#handing) socket.destroy();
+      this.#handing.clear();
       const ended = signal !== null ? `signal ${signal}` : `exit code ${code}`;
       const reason = this.#killReason === undefined ? ended : `${this.#killReason} (${ended})`;
       markFailed(new Error(`runtime worker ended before it was ready (${reason})`));
@@ -114,6 +120,26 @@ export class WorkerHandle {
   send(message: ToWorker): boolean {
     if (!this.#alive || !this.#child.connected) return false;
     this.#outbox.push(message);
+    return true;
+  }
+
+  /**
+   * Sends a message with a connection as its handle, at once: a handle cannot travel inside a batch. What this
+   * turn queued goes first, so the worker sees messages in the order they were sent. The socket is closed here
+   * once it was passed (the worker owns it then); destroyed if it could not be. False if the worker is gone: the
+   * socket is left untouched then, for the caller to hand to another worker.
+   */
+  sendSocket(message: ToWorker, socket: Socket): boolean {
+    if (!this.#alive || !this.#child.connected) return false;
+    this.#outbox.flush();
+    // keepOpen, and this process closes its copy itself once the message is written (the copy in flight keeps
+    // the connection open for the worker). Left to Node, the copy stays open until the worker acknowledges it:
+    // never, if it dies first, and the client would hang on a connection nobody serves.
+    this.#handing.add(socket);
+    this.#child.send(message, socket, { keepOpen: true }, () => {
+      this.#handing.delete(socket);
+      socket.destroy();
+    });
     return true;
   }
 

@@ -1,5 +1,4 @@
 // Handler kinds and event shapes: Workers module syntax and Lambda syntax, run in a real isolate.
-import type { CodeBundle } from "@skiff/core";
 import { describe, expect, it } from "vitest";
 import { httpEvent } from "../testing/fixtures.js";
 import { harnessLoader } from "../testing/harness-loader.js";

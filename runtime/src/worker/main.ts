@@ -1,14 +1,17 @@
 // Runtime worker entry: a child process that hosts isolates and answers the supervisor over IPC.
 // Started by the supervisor with --no-node-snapshot (isolated-vm requires it on Node 20+).
 
+import type { Socket } from "node:net";
 import type { Binding, InvocationEvent } from "@skiff/core";
 import { DEFAULT_EGRESS_POLICY } from "../egress-defaults.js";
 import type { EgressPolicy } from "../fetch-types.js";
 import { type Batch, MessageBatcher, unbatch } from "../message-batch.js";
 import type { FromWorker, ToWorker } from "../protocol.js";
-import type { NotificationChain } from "../types.js";
+import type { NotificationChain, VersionSpec } from "../types.js";
 import { checkBundle } from "./check.js";
 import { CompileCache } from "./compile-cache.js";
+import { PlaneWorker } from "./direct/plane-worker.js";
+import { RunningReporter } from "./direct/running-reporter.js";
 import { EgressMeter } from "./egress/egress-meter.js";
 import { createEgressFetch, type EgressFetch, SubrequestBudget } from "./egress/index.js";
 import { CodeCache, CodeNeeded, Invoker } from "./invoker.js";
@@ -50,6 +53,8 @@ const sliceGuard = env.SKIFF_SLICE_GUARD === "0" ? undefined : new SliceGuard();
 // The guard's watcher runs on one of isolated-vm's threads: stopped before the process exits, however it exits
 // (left running, it crashes the exit).
 process.on("exit", () => sliceGuard?.close());
+/** The direct plane's invocations in flight here (their binding calls carry their spec). */
+const directRunning = new RunningReporter({ send, flush: () => outbox.flush() });
 const invoker = new Invoker({
   pool,
   code: new CodeCache(),
@@ -69,8 +74,7 @@ const invoker = new Invoker({
           deadline,
           onTraffic: (bytes) => egressMeter.add(invocationId, bytes),
         }),
-      binding: (args, signal) =>
-        forwardBindingCall(invocationId, event, version.config.bindings, args, signal, budget),
+      binding: (args, signal) => forwardBindingCall(invocationId, event, version, args, signal, budget),
     };
   },
 });
@@ -90,7 +94,7 @@ const invocationChains = new Map<string, NotificationChain>();
 function forwardBindingCall(
   invocationId: string,
   event: InvocationEvent,
-  bindings: readonly Binding[],
+  version: VersionSpec,
   args: unknown,
   signal: AbortSignal,
   budget: SubrequestBudget,
@@ -98,7 +102,7 @@ function forwardBindingCall(
   const { name, op, args: opArgs } = (args ?? {}) as { name?: unknown; op?: unknown; args?: unknown };
   if (typeof name !== "string" || typeof op !== "string")
     return Promise.reject(new Error("invalid binding call"));
-  const binding = bindings.find((candidate) => candidate.name === name);
+  const binding = version.config.bindings.find((candidate: Binding) => candidate.name === name);
   if (binding === undefined) {
     return Promise.reject(new Error(`this function has no binding named ${name}`));
   }
@@ -128,15 +132,13 @@ function forwardBindingCall(
   const chain =
     invocationChains.get(invocationId) ??
     (event.kind === "queue" ? (event as { chain?: NotificationChain }).chain : undefined);
+  let onAbort = () => {};
   return new Promise<unknown>((resolve, reject) => {
     bindingCalls.set(key, { resolve, reject });
-    signal.addEventListener(
-      "abort",
-      () => {
-        if (bindingCalls.delete(key)) reject(new Error("the invocation ended"));
-      },
-      { once: true },
-    );
+    onAbort = () => {
+      if (bindingCalls.delete(key)) reject(new Error("the invocation ended"));
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
     send({
       type: "binding-call",
       id: invocationId,
@@ -145,8 +147,14 @@ function forwardBindingCall(
       op,
       args: opArgs,
       ...(chain === undefined ? {} : { chain }),
+      // The supervisor holds no pending invoke for a direct invocation: it serves the call with this spec.
+      ...(directRunning.has(invocationId) ? { version } : {}),
     });
-  }).finally(done);
+  }).finally(() => {
+    // A streaming handler may make many calls in one invocation: listeners of settled calls must not pile up.
+    signal.removeEventListener("abort", onAbort);
+    done();
+  });
 }
 
 /** Chunk host calls waiting for the supervisor's acknowledgement, per invocation, oldest first. */
@@ -155,7 +163,11 @@ const awaitingAck = new Map<string, Array<() => void>>();
 const specs = new SpecCache();
 
 /** What this turn sends, sent together at its end. */
-const outbox = new MessageBatcher<FromWorker>((payload) => process.send?.(payload));
+const outbox = new MessageBatcher<FromWorker>((payload) => {
+  // The supervisor may disconnect before this worker has said it is ready (it closed meanwhile): a send then
+  // would throw out of the process.
+  if (process.connected) process.send?.(payload);
+});
 
 function send(message: FromWorker): void {
   outbox.push(message);
@@ -188,7 +200,15 @@ function crashedResult(id: string, error: unknown) {
   };
 }
 
-process.on("message", (payload: Batch<ToWorker>) => {
+/** The direct data plane, started when the supervisor asks (`direct-start`). */
+const directPlane = new PlaneWorker({ send, invoker, egressMeter, reporter: directRunning });
+
+process.on("message", (payload: Batch<ToWorker>, socket?: Socket) => {
+  // A connection arrives alone, with its socket as the handle (a handle cannot travel inside a batch).
+  if (socket !== undefined && !Array.isArray(payload) && payload.type === "direct-connection") {
+    directPlane.handle(payload, socket);
+    return;
+  }
   for (const message of unbatch(payload)) handle(message);
 });
 
@@ -256,6 +276,24 @@ function handle(message: ToWorker): void {
     case "evict":
       invoker.evict(message.versionId);
       specs.deleteVersion(message.versionId);
+      break;
+    case "direct-ping":
+      send({ type: "direct-pong" });
+      break;
+    case "direct-start":
+    case "direct-connection":
+    case "direct-data":
+    case "direct-close":
+    case "direct-quarantine":
+    case "direct-code":
+    case "direct-probation":
+    case "direct-watch":
+    case "direct-invoke-response":
+    case "direct-invoke-chunk":
+    case "direct-invoke-end":
+    case "direct-invoke-result":
+    case "direct-invoke-error":
+      directPlane.handle(message, undefined);
       break;
     case "egress":
       try {

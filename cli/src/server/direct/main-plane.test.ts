@@ -1,0 +1,240 @@
+// The main process's side, with the runtime's plane faked: what it gives the workers, what it takes from them,
+// and the listener that hands connections over.
+import { connect, type Socket } from "node:net";
+import { DEFAULT_QUOTAS, type InvocationRecord, resolveFunctionConfig, type TenantQuotas } from "@skiff/core";
+import type { DirectPlane, DirectPlaneOptions, VersionSpec } from "@skiff/runtime";
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_HTTP_LIMITS } from "../http-server.js";
+import { startDirectDataPlane } from "./main-plane.js";
+import type { DirectPlaneSnapshot } from "./plane-messages.js";
+
+const spec = (tenant: string, functionName: string): VersionSpec => ({
+  id: `${tenant}-${functionName}`,
+  tenant,
+  functionName,
+  number: 1,
+  codeHash: "hash",
+  config: resolveFunctionConfig(),
+  secrets: {},
+});
+
+const record: InvocationRecord = {
+  id: "inv-1",
+  tenant: "acme",
+  functionName: "hello",
+  version: 1,
+  trigger: "http",
+  startedAt: 1,
+  outcome: "ok",
+  status: 200,
+  cold: false,
+  cpuMs: 1,
+  wallMs: 1,
+  logs: [],
+  droppedLogLines: 0,
+};
+
+function fakes() {
+  const routeListeners: Array<(tenant: string, name: string, version: VersionSpec | undefined) => void> = [];
+  const quotaListeners: Array<(tenant: string, quotas: TenantQuotas) => void> = [];
+  const quotas = new Map<string, TenantQuotas>([["acme", { ...DEFAULT_QUOTAS, requestsPerSecond: 8 }]]);
+  const recorded: InvocationRecord[] = [];
+  const observed: unknown[][] = [];
+  const broadcasts: unknown[] = [];
+  const handed: Socket[] = [];
+  let options: DirectPlaneOptions | undefined;
+  let closedWith: number | undefined;
+  const plane: DirectPlane = {
+    workers: 2,
+    hand: (socket) => {
+      handed.push(socket);
+      socket.destroy();
+    },
+    broadcast: (data) => broadcasts.push(data),
+    close: async (drainMs) => {
+      closedWith = drainMs;
+    },
+  };
+  const gateway = {
+    routes: {
+      entries: () => [spec("acme", "hello"), spec("beta", "hi")][Symbol.iterator](),
+      onChange: (listener: (typeof routeListeners)[number]) => routeListeners.push(listener),
+    },
+    limiter: {
+      quotas: (tenant: string) => quotas.get(tenant) ?? DEFAULT_QUOTAS,
+      onChange: (listener: (typeof quotaListeners)[number]) => quotaListeners.push(listener),
+    },
+    record: (r: InvocationRecord) => {
+      if (r.id === "explodes") throw new Error("writer closed");
+      recorded.push(r);
+    },
+    metrics: { observeHttp: (...args: unknown[]) => observed.push(args) },
+  };
+  const runtime = {
+    serveDirect(given: DirectPlaneOptions) {
+      options = given;
+      // Both workers' modules say they are ready, after serveDirect returned (as the runtime's would).
+      setImmediate(() => {
+        given.onMessage({ ready: true }, 0);
+        given.onMessage({ ready: true }, 1);
+      });
+      return plane;
+    },
+  };
+  return {
+    runtime,
+    gateway,
+    routeListeners,
+    quotaListeners,
+    recorded,
+    observed,
+    broadcasts,
+    handed,
+    options: () => options as DirectPlaneOptions,
+    closedWith: () => closedWith,
+  };
+}
+
+const config = {
+  baseDomain: "localhost",
+  requestBodyBytes: 1024,
+  maxUrlBytes: 8192,
+  http: { ...DEFAULT_HTTP_LIMITS },
+  logLevel: "silent",
+  mainUrl: "http://127.0.0.1:8787",
+};
+
+describe("startDirectDataPlane", () => {
+  it("starts the workers' module with the config and a snapshot of routes and quotas", async () => {
+    const f = fakes();
+    const running = await startDirectDataPlane({
+      runtime: f.runtime,
+      gateway: f.gateway,
+      port: 0,
+      host: "127.0.0.1",
+      config,
+      logger: pino({ level: "silent" }),
+    });
+    try {
+      const options = f.options();
+      expect(options.module).toMatch(/dist[/\\]server[/\\]direct[/\\]worker-plane\.js$/);
+      expect(options.config).toEqual(config);
+      const snapshot = options.snapshot() as DirectPlaneSnapshot;
+      expect(snapshot.routes.map((version) => version.id)).toEqual(["acme-hello", "beta-hi"]);
+      expect(snapshot.quotas).toEqual([
+        ["acme", { ...DEFAULT_QUOTAS, requestsPerSecond: 8 }],
+        ["beta", DEFAULT_QUOTAS],
+      ]);
+      expect(running.url).toBe(`http://127.0.0.1:${running.port}`);
+      expect(running.address).toBe("127.0.0.1");
+    } finally {
+      await running.close(1_234);
+    }
+    expect(f.closedWith()).toBe(1_234);
+  });
+
+  it("broadcasts route changes with the tenant's quotas, and quota changes", async () => {
+    const f = fakes();
+    const running = await startDirectDataPlane({
+      runtime: f.runtime,
+      gateway: f.gateway,
+      port: 0,
+      host: "127.0.0.1",
+      config,
+      logger: pino({ level: "silent" }),
+    });
+    try {
+      const version = spec("acme", "new");
+      for (const listener of f.routeListeners) listener("acme", "new", version);
+      for (const listener of f.routeListeners) listener("beta", "hi", undefined);
+      const quotas = { ...DEFAULT_QUOTAS, burst: 3 };
+      for (const listener of f.quotaListeners) listener("beta", quotas);
+      expect(f.broadcasts).toEqual([
+        {
+          type: "route",
+          tenant: "acme",
+          functionName: "new",
+          version,
+          quotas: { ...DEFAULT_QUOTAS, requestsPerSecond: 8 },
+        },
+        { type: "route", tenant: "beta", functionName: "hi", version: null, quotas: DEFAULT_QUOTAS },
+        { type: "quotas", tenant: "beta", quotas },
+      ]);
+    } finally {
+      await running.close(0);
+    }
+  });
+
+  it("keeps the workers' records and metrics, and ignores what is malformed without throwing", async () => {
+    const f = fakes();
+    const running = await startDirectDataPlane({
+      runtime: f.runtime,
+      gateway: f.gateway,
+      port: 0,
+      host: "127.0.0.1",
+      config,
+      logger: pino({ level: "silent" }),
+    });
+    try {
+      const { onMessage } = f.options();
+      onMessage({ records: [record, { id: "explodes" }, { ...record, id: "explodes" }, record] }, 0);
+      onMessage({ http: [["function", "GET", 200, 0.25], ["function", "GET"], "junk"] }, 1);
+      for (const junk of [null, 5, "text", { records: 3 }]) onMessage(junk, 0);
+      expect(f.recorded).toEqual([record, record]);
+      expect(f.observed).toEqual([["function", "GET", 200, 0.25]]);
+    } finally {
+      await running.close(0);
+    }
+  });
+
+  it("hands each accepted connection to the plane, paused", async () => {
+    const f = fakes();
+    const running = await startDirectDataPlane({
+      runtime: f.runtime,
+      gateway: f.gateway,
+      port: 0,
+      host: "127.0.0.1",
+      config,
+      logger: pino({ level: "silent" }),
+    });
+    try {
+      const socket = connect(running.port, "127.0.0.1");
+      socket.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+      await new Promise((resolve) => socket.once("close", resolve));
+      expect(f.handed).toHaveLength(1);
+      expect(f.handed[0]?.isPaused()).toBe(true);
+    } finally {
+      await running.close(0);
+    }
+  });
+
+  it("says what to do when the port is taken", async () => {
+    const f = fakes();
+    const first = await startDirectDataPlane({
+      runtime: f.runtime,
+      gateway: f.gateway,
+      port: 0,
+      host: "127.0.0.1",
+      config,
+      logger: pino({ level: "silent" }),
+    });
+    try {
+      const g = fakes();
+      await expect(
+        startDirectDataPlane({
+          runtime: g.runtime,
+          gateway: g.gateway,
+          port: first.port,
+          host: "127.0.0.1",
+          config,
+          logger: pino({ level: "silent" }),
+        }),
+      ).rejects.toThrow(/already in use/);
+      // The plane it had started is closed again.
+      expect(g.closedWith()).toBe(0);
+    } finally {
+      await first.close(0);
+    }
+  });
+});
