@@ -1,13 +1,10 @@
 // The direct data plane of a real server (startServer with dataPlanePort 0): runtime workers answer function
 // requests on the second port exactly as the main port does, and the main process still gets their records and
 // metrics, routes and quotas.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { pino } from "pino";
 import { Client, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningServer, startServer } from "../start-server.js";
+import type { RunningServer } from "../start-server.js";
+import { type PlaneServer, startPlaneServer } from "./plane-fixtures.js";
 
 const ADMIN = "sk_admin_direct_plane_test_0123456789";
 
@@ -55,7 +52,7 @@ const fn = (label: string) => `export default {
 };`;
 
 let server: RunningServer;
-let dataDir: string;
+let plane: PlaneServer;
 let main: string;
 let direct: string;
 
@@ -91,24 +88,14 @@ async function functionRequests(statusClass: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "skiff-direct-"));
-  server = await startServer({
-    port: 0,
-    host: "127.0.0.1",
-    dataDir,
-    adminToken: ADMIN,
-    examplesDir: undefined,
-    logger: pino({ level: "silent" }),
-    dataPlanePort: 0,
-    drainMs: 2_000,
-  });
+  plane = await startPlaneServer(ADMIN, 2_000);
+  server = plane.server;
   main = server.url;
   direct = server.dataPlaneUrl as string;
 });
 
 afterAll(async () => {
-  await server?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await plane?.stop();
 });
 
 describe("the direct data plane", () => {

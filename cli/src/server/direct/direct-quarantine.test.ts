@@ -1,12 +1,9 @@
 // A function that crashes its runtime worker through the direct data plane is quarantined as it is through the
 // main port: otherwise one tenant could crash the workers, and every other tenant's connections on them, forever.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { pino } from "pino";
 import { Client } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningServer, startServer } from "../start-server.js";
+import type { RunningServer } from "../start-server.js";
+import { type PlaneServer, startPlaneServer } from "./plane-fixtures.js";
 
 const ADMIN = "sk_admin_direct_quarantine_test_0123456789";
 /** Crashes its worker (V8 aborts on the heap OOM) only when asked, so that the isolate is warm by then. */
@@ -17,7 +14,7 @@ const CRASHER = `export default { async fetch(request) {
 } };`;
 
 let server: RunningServer;
-let dataDir: string;
+let plane: PlaneServer;
 
 /**
  * Requests on one fresh connection (so one worker), in order: status and error code of the last, or "cut" when
@@ -60,22 +57,12 @@ async function deploy(name: string, code: string, config: Record<string, number>
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "skiff-direct-quarantine-"));
-  server = await startServer({
-    port: 0,
-    host: "127.0.0.1",
-    dataDir,
-    adminToken: ADMIN,
-    examplesDir: undefined,
-    logger: pino({ level: "silent" }),
-    dataPlanePort: 0,
-    drainMs: 500,
-  });
+  plane = await startPlaneServer(ADMIN, 500);
+  server = plane.server;
 });
 
 afterAll(async () => {
-  await server?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await plane?.stop();
 });
 
 describe("a function crashing its worker through the direct data plane", () => {

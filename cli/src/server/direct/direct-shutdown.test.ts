@@ -1,35 +1,22 @@
 // Shutting down a server whose direct data plane has connections open: the drain cuts what is still open after
 // drainMs, as the main port's drain does, instead of waiting for the clients to leave.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { pino } from "pino";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningServer, startServer } from "../start-server.js";
+import type { RunningServer } from "../start-server.js";
+import { type PlaneServer, startPlaneServer } from "./plane-fixtures.js";
 
 const ADMIN = "sk_admin_direct_shutdown_test_0123456789";
 
 let server: RunningServer;
-let dataDir: string;
+let plane: PlaneServer;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "skiff-direct-shutdown-"));
-  server = await startServer({
-    port: 0,
-    host: "127.0.0.1",
-    dataDir,
-    adminToken: ADMIN,
-    examplesDir: undefined,
-    logger: pino({ level: "silent" }),
-    dataPlanePort: 0,
-    drainMs: 300,
-  });
+  plane = await startPlaneServer(ADMIN, 300);
+  server = plane.server;
 });
 
 afterAll(async () => {
-  await server?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await plane?.stop();
 });
 
 describe("closing a server with the direct data plane", () => {

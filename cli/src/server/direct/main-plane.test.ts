@@ -7,6 +7,7 @@ import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_HTTP_LIMITS } from "../http-server.js";
 import { startDirectDataPlane } from "./main-plane.js";
+import { invocationRecord } from "./plane-fixtures.js";
 import type { DirectPlaneSnapshot } from "./plane-messages.js";
 
 const spec = (tenant: string, functionName: string): VersionSpec => ({
@@ -19,21 +20,7 @@ const spec = (tenant: string, functionName: string): VersionSpec => ({
   secrets: {},
 });
 
-const record: InvocationRecord = {
-  id: "inv-1",
-  tenant: "acme",
-  functionName: "hello",
-  version: 1,
-  trigger: "http",
-  startedAt: 1,
-  outcome: "ok",
-  status: 200,
-  cold: false,
-  cpuMs: 1,
-  wallMs: 1,
-  logs: [],
-  droppedLogLines: 0,
-};
+const record = invocationRecord();
 
 function fakes() {
   const routeListeners: Array<(tenant: string, name: string, version: VersionSpec | undefined) => void> = [];

@@ -1,21 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { invocationRecord } from "./plane-fixtures.js";
 import { readWorkerMessage } from "./plane-messages.js";
 
-const record = {
-  id: "inv-1",
-  tenant: "acme",
-  functionName: "hello",
-  version: 1,
-  trigger: "http",
-  startedAt: 1,
-  outcome: "ok",
-  status: 200,
-  cold: false,
-  cpuMs: 1,
-  wallMs: 1,
-  logs: [],
-  droppedLogLines: 0,
-};
+const record = invocationRecord();
 
 describe("readWorkerMessage", () => {
   it("reads records, observations and readiness", () => {

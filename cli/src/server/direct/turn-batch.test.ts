@@ -1,23 +1,9 @@
-import type { InvocationRecord } from "@skiff/core";
 import { describe, expect, it } from "vitest";
+import { invocationRecord } from "./plane-fixtures.js";
 import type { WorkerMessage } from "./plane-messages.js";
 import { TurnBatch } from "./turn-batch.js";
 
-const record = (id: string): InvocationRecord => ({
-  id,
-  tenant: "acme",
-  functionName: "hello",
-  version: 1,
-  trigger: "http",
-  startedAt: 1,
-  outcome: "ok",
-  status: 200,
-  cold: false,
-  cpuMs: 1,
-  wallMs: 1,
-  logs: [],
-  droppedLogLines: 0,
-});
+const record = invocationRecord;
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
