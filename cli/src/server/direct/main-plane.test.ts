@@ -92,17 +92,22 @@ const config = {
   mainUrl: "http://127.0.0.1:8787",
 };
 
+/** The main side on a free loopback port, over `f`'s fake runtime and gateway. */
+function startWith(f: ReturnType<typeof fakes>) {
+  return startDirectDataPlane({
+    runtime: f.runtime,
+    gateway: f.gateway,
+    port: 0,
+    host: "127.0.0.1",
+    config,
+    logger: pino({ level: "silent" }),
+  });
+}
+
 describe("startDirectDataPlane", () => {
   it("starts the workers' module with the config and a snapshot of routes and quotas", async () => {
     const f = fakes();
-    const running = await startDirectDataPlane({
-      runtime: f.runtime,
-      gateway: f.gateway,
-      port: 0,
-      host: "127.0.0.1",
-      config,
-      logger: pino({ level: "silent" }),
-    });
+    const running = await startWith(f);
     try {
       const options = f.options();
       expect(options.module).toMatch(/dist[/\\]server[/\\]direct[/\\]worker-plane\.js$/);
@@ -123,14 +128,7 @@ describe("startDirectDataPlane", () => {
 
   it("broadcasts route changes with the tenant's quotas, and quota changes", async () => {
     const f = fakes();
-    const running = await startDirectDataPlane({
-      runtime: f.runtime,
-      gateway: f.gateway,
-      port: 0,
-      host: "127.0.0.1",
-      config,
-      logger: pino({ level: "silent" }),
-    });
+    const running = await startWith(f);
     try {
       const version = spec("acme", "new");
       for (const listener of f.routeListeners) listener("acme", "new", version);
@@ -155,14 +153,7 @@ describe("startDirectDataPlane", () => {
 
   it("keeps the workers' records and metrics, and ignores what is malformed without throwing", async () => {
     const f = fakes();
-    const running = await startDirectDataPlane({
-      runtime: f.runtime,
-      gateway: f.gateway,
-      port: 0,
-      host: "127.0.0.1",
-      config,
-      logger: pino({ level: "silent" }),
-    });
+    const running = await startWith(f);
     try {
       const { onMessage } = f.options();
       onMessage({ records: [record, { id: "explodes" }, { ...record, id: "explodes" }, record] }, 0);
@@ -177,14 +168,7 @@ describe("startDirectDataPlane", () => {
 
   it("hands each accepted connection to the plane, paused", async () => {
     const f = fakes();
-    const running = await startDirectDataPlane({
-      runtime: f.runtime,
-      gateway: f.gateway,
-      port: 0,
-      host: "127.0.0.1",
-      config,
-      logger: pino({ level: "silent" }),
-    });
+    const running = await startWith(f);
     try {
       const socket = connect(running.port, "127.0.0.1");
       socket.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -198,14 +182,7 @@ describe("startDirectDataPlane", () => {
 
   it("says what to do when the port is taken", async () => {
     const f = fakes();
-    const first = await startDirectDataPlane({
-      runtime: f.runtime,
-      gateway: f.gateway,
-      port: 0,
-      host: "127.0.0.1",
-      config,
-      logger: pino({ level: "silent" }),
-    });
+    const first = await startWith(f);
     try {
       const g = fakes();
       await expect(
