@@ -1,6 +1,7 @@
 // The direct data plane's settings from the environment of `skiff serve`: SKIFF_DATA_PLANE_PORT turns it on (a
 // second port whose function requests the runtime workers answer themselves), SKIFF_DATA_PLANE_HOST binds it.
 import { CliError } from "../cli-error.js";
+import { portFromEnv } from "./env-port.js";
 
 export interface DataPlaneSettings {
   dataPlanePort?: number;
@@ -13,16 +14,12 @@ export interface DataPlaneSettings {
  */
 export function dataPlaneSettingsFromEnv(env: NodeJS.ProcessEnv): DataPlaneSettings {
   const settings: DataPlaneSettings = {};
-  const port = env.SKIFF_DATA_PLANE_PORT?.trim();
-  if (port !== undefined && port !== "") {
-    if (!/^\d{1,5}$/.test(port) || Number(port) > 65_535) {
-      throw new CliError(
-        `SKIFF_DATA_PLANE_PORT=${JSON.stringify(port)} is not a TCP port`,
-        "use 1-65535 (or 0 for a free one), e.g. SKIFF_DATA_PLANE_PORT=8788; unset it to serve functions on the main port only",
-      );
-    }
-    settings.dataPlanePort = Number(port);
-  }
+  const port = portFromEnv(
+    env,
+    "SKIFF_DATA_PLANE_PORT",
+    "use 1-65535 (or 0 for a free one), e.g. SKIFF_DATA_PLANE_PORT=8788; unset it to serve functions on the main port only",
+  );
+  if (port !== undefined) settings.dataPlanePort = port;
   const host = env.SKIFF_DATA_PLANE_HOST?.trim();
   if (host !== undefined && host !== "") {
     if (settings.dataPlanePort === undefined) {

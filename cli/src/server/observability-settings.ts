@@ -5,6 +5,7 @@ import { resolve } from "node:path";
 import { isSkiffError } from "@skiff/core";
 import { type PriceTable, parsePriceTable } from "@skiff/gateway";
 import { CliError } from "../cli-error.js";
+import { portFromEnv } from "./env-port.js";
 
 export interface ObservabilitySettings {
   metricsPort?: number;
@@ -24,16 +25,12 @@ export function observabilitySettingsFromEnv(
   readText: (path: string) => string = (path) => readFileSync(path, "utf8"),
 ): ObservabilitySettings {
   const settings: ObservabilitySettings = {};
-  const port = env.SKIFF_METRICS_PORT?.trim();
-  if (port !== undefined && port !== "") {
-    if (!/^\d{1,5}$/.test(port) || Number(port) > 65_535) {
-      throw new CliError(
-        `SKIFF_METRICS_PORT=${JSON.stringify(port)} is not a TCP port`,
-        "use 1-65535 (or 0 for a free one), e.g. SKIFF_METRICS_PORT=9464",
-      );
-    }
-    settings.metricsPort = Number(port);
-  }
+  const port = portFromEnv(
+    env,
+    "SKIFF_METRICS_PORT",
+    "use 1-65535 (or 0 for a free one), e.g. SKIFF_METRICS_PORT=9464",
+  );
+  if (port !== undefined) settings.metricsPort = port;
   const host = env.SKIFF_METRICS_HOST?.trim();
   if (host !== undefined && host !== "") settings.metricsHost = host;
 

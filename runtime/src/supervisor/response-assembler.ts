@@ -1,7 +1,7 @@
 // Rebuilds one invocation's HTTP response from the worker's messages: handed to `onResponse` as soon as it
 // starts (a ReadableStream when chunks follow, with backpressure acknowledged back to the worker), or
 // gathered whole for callers that only want the final result.
-import type { HttpResponse } from "@skiff/core";
+import type { HttpResponse, InvocationResult } from "@skiff/core";
 import type { StreamingResponse } from "../types.js";
 
 export interface AssemblerOptions {
@@ -86,6 +86,19 @@ export class ResponseAssembler {
     } catch {
       // Already closed or canceled by the consumer.
     }
+  }
+
+  /**
+   * Ends the body (with `reason` as its error if it had not ended) and gives `result` the gathered response, if
+   * any: how every path that runs an invocation (supervisor, direct plane, relay) completes its result.
+   */
+  finish(
+    result: InvocationResult,
+    reason = "the invocation ended before its response body",
+  ): InvocationResult {
+    this.end(reason);
+    const response = this.response();
+    return response === undefined ? result : { ...result, response };
   }
 
   /** The gathered response for the final result (no body if it was streamed to `onResponse`). */

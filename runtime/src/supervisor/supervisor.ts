@@ -543,11 +543,7 @@ export class Supervisor implements Runtime {
       case "result": {
         this.#pending.delete(message.id);
         clearTimeout(pending.watchdog);
-        pending.response.end("the invocation ended before its response body");
-        const response = pending.response.response();
-        pending.resolve({
-          result: response === undefined ? message.result : { ...message.result, response },
-        });
+        pending.resolve({ result: pending.response.finish(message.result) });
         return;
       }
       case "binding-call":
@@ -760,10 +756,9 @@ export class Supervisor implements Runtime {
     if (pending?.kind !== "invoke") return;
     this.#pending.delete(invocationId);
     clearTimeout(pending.watchdog);
-    pending.response.end(message);
-    const response = pending.response.response();
-    const result = crashedResult(invocationId, outcome, message);
-    pending.resolve({ result: response === undefined ? result : { ...result, response } });
+    pending.resolve({
+      result: pending.response.finish(crashedResult(invocationId, outcome, message), message),
+    });
   }
 }
 

@@ -105,9 +105,7 @@ export class LocalRuntime implements Pick<Runtime, "invoke"> {
       const result = await this.#attempts(version, event, options, invocationId, sink, fetcher);
       const egressBytes = egressMeter.finish(invocationId);
       const counted = egressBytes === undefined ? result : { ...result, egressBytes };
-      response.end("the invocation ended before its response body");
-      const assembled = response.response();
-      return assembled === undefined ? counted : { ...counted, response: assembled };
+      return response.finish(counted);
     } finally {
       options.signal?.removeEventListener("abort", cancel);
       // Pending chunk calls belong to an invocation that ended; release them.

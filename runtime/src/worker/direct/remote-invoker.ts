@@ -71,9 +71,7 @@ export class RemoteInvoker {
         return;
       case "direct-invoke-result": {
         this.#calls.delete(message.id);
-        call.response.end("the invocation ended before its response body");
-        const response = call.response.response();
-        call.resolve(response === undefined ? message.result : { ...message.result, response });
+        call.resolve(call.response.finish(message.result));
         return;
       }
       case "direct-invoke-error":
