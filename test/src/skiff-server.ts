@@ -31,6 +31,13 @@ export interface SkiffServer {
    * dir is cleaned up as by `stop()`. Returns how the process ended.
    */
   kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /**
+   * Sends `signal` to the server's whole process group, its runtime workers included, as a terminal's Ctrl-C
+   * does. Only for a server started with `ownProcessGroup`: the group would otherwise be the test runner's.
+   */
+  signalGroup(signal: NodeJS.Signals): void;
+  /** Waits for the server to exit by itself (after `signalGroup`), then cleans up as `stop()` does. */
+  exited(): Promise<number | null>;
 }
 
 export interface StartOptions {
@@ -43,6 +50,8 @@ export interface StartOptions {
   keepDataDir?: boolean;
   /** Extra environment for the server (e.g. SKIFF_EGRESS_ALLOW). */
   env?: Record<string, string>;
+  /** Start the server as the leader of its own process group (see `signalGroup`). */
+  ownProcessGroup?: boolean;
 }
 
 /**
@@ -64,7 +73,12 @@ export async function startSkiff(options: StartOptions = {}): Promise<SkiffServe
 
   const args = ["--no-node-snapshot", CLI_MAIN, "serve", "--port", "0", "--data-dir", dataDir];
   if (options.examples) args.push("--examples");
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: options.ownProcessGroup === true,
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
@@ -119,6 +133,17 @@ export async function startSkiff(options: StartOptions = {}): Promise<SkiffServe
       const end = await ended;
       await cleanup();
       return end;
+    },
+    signalGroup: (signal) => {
+      if (options.ownProcessGroup !== true || child.pid === undefined)
+        throw new Error("signalGroup needs a server started with ownProcessGroup");
+      // A negative pid names the process group whose leader the server is.
+      process.kill(-child.pid, signal);
+    },
+    exited: async () => {
+      const code = await exited;
+      await cleanup();
+      return code;
     },
   };
 }

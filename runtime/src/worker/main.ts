@@ -313,6 +313,10 @@ const sweeper = setInterval(() => {
   spares.sweep();
 }, 10_000);
 sweeper.unref();
+// A terminal's Ctrl-C (and a service manager stopping the whole group) signals every process of the group, this
+// worker too. The supervisor stops its workers itself once the server has drained; dying now would cut the
+// requests that drain waits for. Without a supervisor (it died or disconnected), "disconnect" below ends us.
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => {});
 process.on("disconnect", () => {
   spares.close();
   pool.disposeAll();
