@@ -7,15 +7,13 @@ import { type Logger, pino } from "pino";
 import { adminApi } from "./admin/admin-api.js";
 import { nodeAsyncInvoke } from "./admin/node-async-invoke.js";
 import { dashboard } from "./dashboard/index.js";
-import { dataPlane } from "./data-plane/data-plane.js";
+import { useDataPlaneChain } from "./data-plane/data-plane-chain.js";
 import { InFlightInvocations } from "./data-plane/in-flight.js";
-import { INVOCATION_ID_HEADER } from "./data-plane/invocation-response.js";
 import { type NodeRequestHandler, nodeDataPlane } from "./data-plane/node-data-plane.js";
 import type { SchedulerPort } from "./deps.js";
-import { createErrorHandler, notFoundHandler } from "./error-handler.js";
+import { notFoundHandler } from "./error-handler.js";
 import { guardRuntime } from "./guarded-runtime.js";
-import { requestId } from "./http/request-id.js";
-import { DEFAULT_MAX_URL_BYTES, urlLimit } from "./http/url-limit.js";
+import { DEFAULT_MAX_URL_BYTES } from "./http/url-limit.js";
 import { InvocationWriter } from "./invocation-writer.js";
 import { KeyLookupCache } from "./key-lookup-cache.js";
 import { KeyedLock } from "./keyed-lock.js";
@@ -136,7 +134,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     runtimeStats: options.runtimeStats,
     logger,
     now,
-    baseDomain: options.baseDomain ?? "localhost",
     processMetrics: options.processMetrics ?? false,
   });
   const reportNotifications = notificationReporter(logger, () => options.scheduler?.wake());
@@ -182,16 +179,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   // The raw path for /s3 requests: S3 keys may hold "." and ".." segments that URL parsing would resolve away.
   const app = new Hono({ getPath: gatewayRequestPath });
-  app.onError(createErrorHandler(logger));
   app.notFound(notFoundHandler);
-  // Outermost: every request gets its id and is counted and timed, whatever answers it.
-  app.use("*", requestId({ logger, invocationIdHeader: INVOCATION_ID_HEADER }));
-  app.use("*", metrics.httpMiddleware());
-  // Before any routing: an over-long URL is refused before a function or the admin API sees it.
   const maxUrlBytes = options.maxUrlBytes ?? DEFAULT_MAX_URL_BYTES;
-  app.use("*", urlLimit(maxUrlBytes));
-  // First, so that a function's host owns every path on it, /healthz and /api included.
-  app.use("*", dataPlane(deps));
+  // Shared with a runtime worker's direct data plane, so both ports answer function requests alike.
+  useDataPlaneChain(app, { ...deps, metrics, maxUrlBytes });
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.route(
     "/metrics",

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseRawResponse, type RawResponse, rawExchange } from "./raw-http.js";
 import { AdminClient, type Answer, call, invoke, waitFor } from "./skiff-api.js";
 import { REPO_ROOT, type SkiffServer, startSkiff } from "./skiff-server.js";
 import { createNamespace, mustDeploy as deployWith } from "./storage-helpers.js";
@@ -51,6 +52,18 @@ function comparable(answer: Answer) {
   return { status: answer.status, text, headers, ids: [typeof invocation, typeof request] };
 }
 
+/** `comparable` for a raw answer: a request no HTTP client sends (absolute-form, `*`, a backslash…). */
+function comparableRaw(answer: RawResponse) {
+  const { date, "x-skiff-invocation-id": invocation, "x-request-id": request, ...headers } = answer.headers;
+  const text = invocation === undefined ? answer.body : answer.body.replaceAll(invocation, "<invocation>");
+  return { status: answer.status, text, headers, ids: [typeof invocation, typeof request] };
+}
+
+/** Sends `head` (a request line and its headers, no blank line) alone on a connection to `url`. */
+async function rawAnswer(url: string, head: string): Promise<RawResponse> {
+  return parseRawResponse(await rawExchange(url, `${head}\r\nConnection: close\r\n\r\n`));
+}
+
 beforeAll(async () => {
   server = await startSkiff({ adminToken, env: { SKIFF_DATA_PLANE_PORT: "0" } });
   direct = dataPlaneUrl(server.stdout());
@@ -78,6 +91,55 @@ describe("the direct data plane", () => {
     // By host, as on the main port.
     const byHost = await call(`${direct}/y`, { headers: { host: "hello.default.localhost" } });
     expect(byHost.text).toBe("hello /y");
+  });
+
+  it("answers the request targets its fast path leaves to Hono exactly as the main port does", async () => {
+    const heads = {
+      "absolute-form": "GET http://127.0.0.1/fn/default/hello/abs?q=1 HTTP/1.1\r\nHost: 127.0.0.1",
+      "absolute-form, function host":
+        "GET http://hello.default.localhost/abs HTTP/1.1\r\nHost: hello.default.localhost",
+      "absolute-form, a throwing function":
+        "GET http://127.0.0.1/fn/default/throws/ HTTP/1.1\r\nHost: 127.0.0.1",
+      "absolute-form, no such function":
+        "GET http://127.0.0.1/fn/default/missing/ HTTP/1.1\r\nHost: 127.0.0.1",
+      "absolute-form, HEAD": "HEAD http://127.0.0.1/fn/default/hello/abs HTTP/1.1\r\nHost: 127.0.0.1",
+      "absolute-form, over-long": `GET http://127.0.0.1/fn/default/hello/${"x".repeat(9000)} HTTP/1.1\r\nHost: 127.0.0.1`,
+      "backslash in the query": "GET /fn/default/hello/q?a=\\b HTTP/1.1\r\nHost: 127.0.0.1",
+      "backslash in the path": "GET /fn/default/hello/a\\b HTTP/1.1\r\nHost: 127.0.0.1",
+      "OPTIONS *": "OPTIONS * HTTP/1.1\r\nHost: hello.default.localhost",
+    };
+    const answers: Record<string, RawResponse> = {};
+    for (const [name, head] of Object.entries(heads)) {
+      const viaMain = await rawAnswer(server.url, head);
+      const viaPlane = await rawAnswer(direct, head);
+      expect(comparableRaw(viaPlane), name).toEqual(comparableRaw(viaMain));
+      answers[name] = viaPlane;
+    }
+    expect(answers["absolute-form"]?.body).toBe("hello /abs");
+    expect(answers["absolute-form, function host"]?.body).toBe("hello /abs");
+    expect(answers["absolute-form, a throwing function"]?.status).toBe(500);
+    expect(JSON.parse(answers["absolute-form, no such function"]?.body ?? "").error.code).toBe(
+      "FUNCTION_NOT_FOUND",
+    );
+    expect(answers["absolute-form, HEAD"]).toMatchObject({ status: 200, body: "" });
+    expect(answers["absolute-form, over-long"]?.status).toBe(414);
+    expect(answers["backslash in the query"]?.body).toBe("hello /q");
+    expect(answers["backslash in the path"]?.status).toBe(400);
+    expect(answers["OPTIONS *"]?.status).toBe(400);
+
+    // The absolute-form invocation is recorded as any other on this port.
+    const invocationId = answers["absolute-form"]?.headers["x-skiff-invocation-id"];
+    expect(typeof invocationId).toBe("string");
+    const record = await waitFor("the absolute-form invocation's record", async () => {
+      const list = await operator.invocations("hello");
+      return (list.json.invocations as Array<{ id: string }>).find((r) => r.id === invocationId);
+    });
+    expect(record).toMatchObject({ trigger: "http", outcome: "ok", status: 200 });
+
+    // Still no admin API or health here, whatever form the target takes.
+    const health = await rawAnswer(direct, "GET http://127.0.0.1/healthz HTTP/1.1\r\nHost: 127.0.0.1");
+    expect(health.status).toBe(404);
+    expect(JSON.parse(health.body).error.message).toContain(server.url);
   });
 
   it("serves only functions: the admin API, S3 and health stay on the main port", async () => {

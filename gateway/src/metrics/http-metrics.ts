@@ -1,8 +1,8 @@
-// HTTP RED metrics of the gateway (rate, errors, duration) as a Hono middleware mounted before everything else.
-import { createMiddleware } from "hono/factory";
+// HTTP RED metrics of the gateway (rate, errors, duration), observed by the data plane's chain (data-plane-chain.ts)
+// for what Hono answers and by the Node data plane for what it answers itself.
 import type { Registry } from "prom-client";
 import { DURATION_BUCKETS } from "./buckets.js";
-import { type RouteKind, routeKind } from "./route-kind.js";
+import type { RouteKind } from "./route-kind.js";
 import {
   type CounterSeries,
   type HistogramSeries,
@@ -13,13 +13,11 @@ import {
 export class HttpMetrics {
   readonly #requests: SeriesCounter<"route" | "method" | "status_class">;
   readonly #duration: SeriesHistogram<"route">;
-  readonly #baseDomain: string;
   /** Series by `${route} ${method} ${status class}` and by route: a bounded set (label values are bounded). */
   readonly #requestSeries = new Map<string, CounterSeries>();
   readonly #durationSeries = new Map<string, HistogramSeries>();
 
-  constructor(registry: Registry, baseDomain: string) {
-    this.#baseDomain = baseDomain;
+  constructor(registry: Registry) {
     this.#requests = new SeriesCounter({
       name: "skiff_http_requests_total",
       help: "HTTP requests answered by the gateway, by route kind, method and status class (2xx, 4xx…)",
@@ -35,23 +33,7 @@ export class HttpMetrics {
     });
   }
 
-  /**
-   * The middleware. Errors thrown further in have become their error response by the time `next` returns
-   * (Hono's error handler), so every request is counted with the status its client got.
-   */
-  middleware() {
-    return createMiddleware(async (c, next) => {
-      const started = performance.now();
-      try {
-        await next();
-      } finally {
-        const route = routeKind(new URL(c.req.url), c.req.header("host"), this.#baseDomain);
-        this.observe(route, c.req.method, c.res.status, (performance.now() - started) / 1000);
-      }
-    });
-  }
-
-  /** Counts and times one answered request (for the Node data plane, which answers before Hono). */
+  /** Counts and times one answered request. */
   observe(route: RouteKind, method: string, status: number, seconds: number): void {
     const known = knownMethod(method);
     const statusClass = statusClassOf(status);

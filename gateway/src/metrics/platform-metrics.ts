@@ -24,7 +24,6 @@ export interface PlatformMetricsOptions {
   runtimeStats?: (() => Promise<RuntimeStats>) | undefined;
   logger: Logger;
   now: () => number;
-  baseDomain: string;
   /**
    * Also Node's process metrics (CPU, memory, event loop lag, GC) under their usual names. Off by default: they
    * keep an event-loop monitor and a GC observer running, one set per registry.
@@ -52,7 +51,7 @@ export class PlatformMetrics {
     this.#runtime = new RuntimeMetrics(registry);
     this.#backlog = new BacklogMetrics(registry);
     this.#cron = new CronMetrics(registry);
-    this.#http = new HttpMetrics(registry, options.baseDomain);
+    this.#http = new HttpMetrics(registry);
     const dropped = new Counter({
       name: "skiff_invocation_records_dropped_total",
       help: "Invocation records lost (storage failed or the write buffer overflowed)",
@@ -92,12 +91,7 @@ export class PlatformMetrics {
     return this.registry.metrics();
   }
 
-  /** The HTTP RED middleware; mount it before every other. */
-  httpMiddleware() {
-    return this.#http.middleware();
-  }
-
-  /** One HTTP request answered outside the middleware (the Node data plane): the same RED metrics. */
+  /** One HTTP request answered (by the Node data plane or the data plane's Hono chain): the RED metrics. */
   observeHttp(route: RouteKind, method: string, status: number, seconds: number): void {
     this.#http.observe(route, method, status, seconds);
   }

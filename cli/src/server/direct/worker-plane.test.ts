@@ -161,6 +161,49 @@ describe("startDirectPlane", () => {
     await eventually(() => (sent.some((message) => message.http?.[0]?.[0] === "other") ? true : undefined));
   });
 
+  it("runs a function for a target its fast path declines, through the main port's Hono chain", async () => {
+    const { port, sent } = await startPlane([deploy("hello", hello("abs"))]);
+    const absolute = await rawExchange(
+      port,
+      "GET http://127.0.0.1/fn/acme/hello/a?b=c HTTP/1.1\r\nHost: 127.0.0.1\r\nx-request-id: abs-1\r\nConnection: close\r\n\r\n",
+    );
+    expect(absolute).toMatch(/^HTTP\/1\.1 200 /);
+    expect(absolute).toMatch(/\r\nx-request-id: abs-1\r\n/i);
+    expect(absolute).toContain("abs:/a");
+    const invocationId = /\r\nx-skiff-invocation-id: (\S+)\r\n/i.exec(absolute)?.[1];
+    const records = await eventually(() => {
+      const all = sent.flatMap((message) => message.records ?? []);
+      return all.length > 0 ? all : undefined;
+    });
+    expect(records.map((record) => [record.id, record.functionName, record.status])).toEqual([
+      [invocationId, "hello", 200],
+    ]);
+
+    // Over-long: 414 before any routing, as on the main port; still a function request in the metrics.
+    const long = await rawExchange(
+      port,
+      `GET /fn/acme/hello/${"x".repeat(9000)} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+    );
+    expect(long).toMatch(/^HTTP\/1\.1 414 /);
+    expect(long).toContain('"code":"URI_TOO_LONG"');
+    // Absolute-form or not, what is not a function gets the 404 naming the main port.
+    const health = await rawExchange(
+      port,
+      "GET http://127.0.0.1/healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    );
+    expect(health).toMatch(/^HTTP\/1\.1 404 /);
+    expect(health).toContain("the admin API is at http://main.example:8787");
+    const http = await eventually(() => {
+      const all = sent.flatMap((message) => message.http ?? []);
+      return all.length === 3 ? all : undefined;
+    });
+    expect(http.map(([route, method, status]) => [route, method, status])).toEqual([
+      ["function", "GET", 200],
+      ["function", "GET", 414],
+      ["other", "GET", 404],
+    ]);
+  });
+
   it("follows the main process's route and quota messages, holding the tenant to this worker's share", async () => {
     const first = deploy("hello", hello("first"));
     const { plane, url } = await startPlane([first], [["acme", DEFAULT_QUOTAS]]);

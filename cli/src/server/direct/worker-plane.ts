@@ -1,8 +1,7 @@
 // The direct data plane inside a runtime worker: serves every request of the connections the main process hands
 // over with the gateway's own Node data plane, invoking this worker's isolates in-process. Only invocation records
-// and HTTP metrics go to the main process, batched per turn. Kept light (no storage, no Hono app): every worker
-// loads it.
-import { randomUUID } from "node:crypto";
+// and HTTP metrics go to the main process, batched per turn. Kept light (no storage, no admin API: a Hono app with
+// the data plane's chain only): every worker loads it.
 import type { Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_QUOTAS, newId, type TenantQuotas } from "@skiff/core";
@@ -10,9 +9,12 @@ import {
   guardRuntime,
   InFlightInvocations,
   nodeDataPlane,
+  type RouteObserver,
   TenantLimiter,
+  useDataPlaneChain,
 } from "@skiff/gateway/worker-data-plane";
 import type { DirectPlaneHost, DirectPlaneInstance, Runtime } from "@skiff/runtime";
+import { Hono } from "hono";
 import { destination, pino } from "pino";
 import { createHttpServer } from "../http-server.js";
 import { notAFunction } from "./not-a-function.js";
@@ -69,13 +71,12 @@ export async function startDirectPlane(host: DirectPlaneHost): Promise<DirectPla
     }
   };
   const batch = new TurnBatch(report);
-  const functionRequests = nodeDataPlane({
+  const deps = {
     routes,
     // Tenant concurrency and memory quotas (this worker's share) hold here as they do in the main process.
     runtime: guardRuntime(invokeOnly(host.runtime), limiter),
     limiter,
     writer: batch,
-    metrics: batch,
     inFlight,
     logger,
     now: Date.now,
@@ -83,23 +84,14 @@ export async function startDirectPlane(host: DirectPlaneHost): Promise<DirectPla
     baseDomain: config.baseDomain,
     requestBodyBytes: config.requestBodyBytes,
     maxUrlBytes: config.maxUrlBytes,
-  });
-  const elsewhere = notAFunction({
-    mainUrl: config.mainUrl,
-    maxUrlBytes: config.maxUrlBytes,
-    newRequestId: randomUUID,
-  });
-  // What the data plane leaves goes through @hono/node-server as on the main port (a Host it refuses gets its
-  // 400), then gets the 404 (or 414) the main port's Hono chain would give it, counted as route "other".
-  const http = createHttpServer(
-    (request: Request) => {
-      const response = elsewhere(request);
-      batch.observeHttp("other", request.method, response.status, 0);
-      return response;
-    },
-    config.http,
-    functionRequests,
-  );
+  };
+  const functionRequests = nodeDataPlane({ ...deps, metrics: batch });
+  // What the fast path declines (absolute-form targets, odd Hosts, over-long targets) goes through
+  // @hono/node-server (a target or Host it refuses gets its 400) and the main port's own Hono chain, which may
+  // still run a function; only what that leaves gets the 404 naming the main port.
+  const app = useDataPlaneChain(new Hono(), { ...deps, metrics: { observeHttp: reportedRoute(batch) } });
+  app.notFound(notAFunction(config.mainUrl));
+  const http = createHttpServer(app.fetch, config.http, functionRequests);
   // The server never listens (connections arrive by hand), but Node starts tracking connections, which its
   // header and request timeouts and `closeIdleConnections` need, on "listening" only.
   http.server.emit("listening");
@@ -144,6 +136,15 @@ export async function startDirectPlane(host: DirectPlaneHost): Promise<DirectPla
       batch.flush();
     },
   };
+}
+
+/**
+ * The main process labels a worker's requests "function" or "other" only: the routes a worker does not serve
+ * (admin API, S3, health…) are all 404s here.
+ */
+function reportedRoute(batch: TurnBatch): RouteObserver["observeHttp"] {
+  return (route, method, status, seconds) =>
+    batch.observeHttp(route === "function" ? "function" : "other", method, status, seconds);
 }
 
 /** `guardRuntime` takes a whole Runtime; the data plane only invokes, and nothing else is offered in a worker. */
