@@ -28,7 +28,11 @@ export function rssBytesOf(status: string): number | undefined {
   return match?.[1] === undefined ? undefined : Number(match[1]) * 1024;
 }
 
-export async function processTreeMemory(rootPid: number): Promise<TreeMemory> {
+/**
+ * The pids of a process and all its descendants, root first (breadth-first), from one pass over /proc. The root
+ * is listed even if it has exited: callers read each pid's files and skip those that are gone.
+ */
+export async function processTreePids(rootPid: number): Promise<number[]> {
   const children = new Map<number, number[]>();
   for (const entry of await readdir("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -39,15 +43,23 @@ export async function processTreeMemory(rootPid: number): Promise<TreeMemory> {
     list.push(Number(entry));
     children.set(ppid, list);
   }
-  const processes: ProcessMemory[] = [];
+  const pids: number[] = [];
   const queue = [rootPid];
   while (queue.length > 0) {
     const pid = queue.shift() as number;
+    pids.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return pids;
+}
+
+export async function processTreeMemory(rootPid: number): Promise<TreeMemory> {
+  const processes: ProcessMemory[] = [];
+  for (const pid of await processTreePids(rootPid)) {
     const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => undefined);
     if (status === undefined) continue;
     const command = /^Name:\s+(.*)$/m.exec(status)?.[1] ?? "?";
     processes.push({ pid, command, rssBytes: rssBytesOf(status) ?? 0 });
-    queue.push(...(children.get(pid) ?? []));
   }
   return { totalBytes: processes.reduce((sum, p) => sum + p.rssBytes, 0), processes };
 }

@@ -13,6 +13,15 @@ export interface WarmRun {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /**
+   * CPU of the peer's whole process tree over the measured window ÷ the requests answered in it (2xx and
+   * non-2xx), in µs; absent in results recorded before it was measured, or when the tree could not be read.
+   */
+  serverCpuUsPerRequest?: number;
+  /** The server's CPU seconds ÷ the wall seconds they were read over: how many cores it kept busy. */
+  serverCores?: number;
+  /** The load generator's own CPU over the measured run ÷ the same requests, in µs. */
+  generatorCpuUsPerRequest?: number;
 }
 
 export interface WarmPeerResult {

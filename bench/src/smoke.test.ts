@@ -100,6 +100,12 @@ describe("npm run bench -- --smoke", () => {
         expect(run.non2xx + run.errors).toBe(0);
         expect(isFigure(run.latencyMs.p50) && isFigure(run.latencyMs.p99)).toBe(true);
         expect(run.latencyMs.p99).toBeGreaterThanOrEqual(run.latencyMs.p50);
+        // CPU is read in clock ticks (10 ms): a short run's server figure may be 0, never missing.
+        expect(
+          run.serverCpuUsPerRequest,
+          `${peer.peer} ${run.body}@${run.connections}`,
+        ).toBeGreaterThanOrEqual(0);
+        expect(run.generatorCpuUsPerRequest).toBeGreaterThan(0);
       }
     }
   });
@@ -154,6 +160,7 @@ describe("npm run bench -- --smoke", () => {
       "== Machine",
       "== Targets",
       "== Warm HTTP",
+      "== CPU per request (warm hello, c=100)",
       "== Cold start",
       "== Memory",
       "== Deploy latency",

@@ -1,11 +1,12 @@
 // The load generator: a separate process (so that it does not share an event loop with the harness) that runs
 // autocannon once as asked by the spec file in argv[2] and prints one JSON LoadResult line on stdout.
 // autocannon's own histograms keep whole milliseconds; latencies are collected here from its `response`
-// events, which carry them with sub-millisecond precision.
+// events, which carry them with sub-millisecond precision. The measured run's start is announced on stdout
+// (MEASURING_LINE) and its CPU cost reported, so that the harness can put the server's CPU beside it.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { summarize } from "../stats.js";
-import { checkLoadSpec, type LoadResult, type LoadSpec } from "./load-spec.js";
+import { checkLoadSpec, type LoadResult, type LoadSpec, MEASURING_LINE } from "./load-spec.js";
 
 interface AutocannonResult {
   duration: number;
@@ -55,6 +56,9 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   checkLoadSpec(spec);
   if (spec.warmupSeconds !== undefined && spec.warmupSeconds > 0) await autocannon(options(spec, false));
   const latencies: number[] = [];
+  // Written synchronously (stdout is a pipe), so the harness hears of it before the first measured request.
+  process.stdout.write(`${MEASURING_LINE}\n`);
+  const cpuBefore = process.cpuUsage();
   const startedAt = Date.now();
   const instance = autocannon(options(spec, true));
   let lastResponseAt = startedAt;
@@ -63,6 +67,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     if (statusCode >= 200 && statusCode < 300) latencies.push(responseTimeMs);
   });
   const result = await instance;
+  const cpu = process.cpuUsage(cpuBefore);
   // autocannon stops only at its next one-second sample after the last of `amount` answers, and reports that
   // rounded-up time: a run of a set amount lasts until its last answer.
   const durationSeconds = spec.amount !== undefined ? (lastResponseAt - startedAt) / 1000 : result.duration;
@@ -78,6 +83,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     requestsPerSecond: durationSeconds > 0 ? latencies.length / durationSeconds : 0,
     latencyMs: summarize(latencies),
     statusCodes,
+    generatorCpuMs: (cpu.user + cpu.system) / 1000,
   };
 }
 

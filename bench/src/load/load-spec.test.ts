@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkLoadSpec, parseLoadResult } from "./load-spec.js";
+import { checkLoadSpec, MEASURING_LINE, parseLoadResult } from "./load-spec.js";
 
 describe("checkLoadSpec", () => {
   it("accepts a bounded run against loopback", () => {
@@ -37,8 +37,23 @@ describe("parseLoadResult", () => {
     latencyMs: { count: 10, min: 0.1, mean: 0.2, p50: 0.2, p99: 0.3, max: 0.3 },
     statusCodes: { "200": 10 },
   };
-  it("returns a well-formed result", () => {
+  it("returns a well-formed result, with or without the generator's CPU", () => {
     expect(parseLoadResult(JSON.stringify(good))).toEqual(good);
+    expect(parseLoadResult(JSON.stringify(good)).generatorCpuMs).toBeUndefined();
+    const withCpu = { ...good, generatorCpuMs: 12.5 };
+    expect(parseLoadResult(JSON.stringify(withCpu))).toEqual(withCpu);
+  });
+  it("refuses a generator CPU that is not a number of milliseconds", () => {
+    expect(() => parseLoadResult(JSON.stringify({ ...good, generatorCpuMs: "12" }))).toThrow(
+      /generatorCpuMs/,
+    );
+    expect(() => parseLoadResult(JSON.stringify({ ...good, generatorCpuMs: -1 }))).toThrow(/generatorCpuMs/);
+    expect(() => parseLoadResult(JSON.stringify({ ...good, generatorCpuMs: null }))).toThrow(
+      /generatorCpuMs/,
+    );
+  });
+  it("does not take the measuring marker for a result", () => {
+    expect(() => parseLoadResult(MEASURING_LINE)).toThrow(/requests/);
   });
   it("refuses a result with missing or wrong fields", () => {
     expect(() => parseLoadResult(JSON.stringify({ ...good, requests: "10" }))).toThrow(/requests/);

@@ -32,7 +32,18 @@ export interface LoadResult {
   /** Of 2xx responses, measured with sub-millisecond precision. */
   latencyMs: Summary;
   statusCodes: Record<string, number>;
+  /**
+   * CPU (user + system) the load-generator process spent on the measured run, so that the server's share of a
+   * shared machine can be told from the generator's. Absent from results of generators before it was added.
+   */
+  generatorCpuMs?: number;
 }
+
+/**
+ * The line a load generator prints on stdout when its measured run starts (after any warm-up), before the
+ * result line: the harness samples the server's CPU from there.
+ */
+export const MEASURING_LINE = JSON.stringify({ measuring: true });
 
 const LOOPBACK = /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/;
 
@@ -81,6 +92,10 @@ export function parseLoadResult(text: string): LoadResult {
   }
   if (typeof result.statusCodes !== "object" || result.statusCodes === null) {
     throw new Error("load result statusCodes is not an object");
+  }
+  const cpu = result.generatorCpuMs;
+  if (cpu !== undefined && (typeof cpu !== "number" || !Number.isFinite(cpu) || cpu < 0)) {
+    throw new Error("load result generatorCpuMs is not a number of milliseconds");
   }
   return result as unknown as LoadResult;
 }

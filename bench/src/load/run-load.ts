@@ -4,18 +4,36 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startChild } from "../child.js";
 import { distScript } from "../paths.js";
-import { checkLoadSpec, type LoadResult, type LoadSpec, parseLoadResult } from "./load-spec.js";
+import {
+  checkLoadSpec,
+  type LoadResult,
+  type LoadSpec,
+  MEASURING_LINE,
+  parseLoadResult,
+} from "./load-spec.js";
 
 /** Slack over the spec's own duration before the generator is killed as hung. */
 const HANG_SLACK_MS = 60_000;
 
-export async function runLoad(spec: LoadSpec, deadlineMs?: number): Promise<LoadResult> {
+export interface RunLoadOptions {
+  /** Kill the generator as hung after this long (default: the spec's duration and warm-up, plus a minute). */
+  deadlineMs?: number;
+  /**
+   * Called once when the measured run starts, after any warm-up (e.g. to sample the server's CPU). It runs in a
+   * stdout handler: it must not throw, and should only start async work, not await it.
+   */
+  onMeasuring?: () => void;
+}
+
+export async function runLoad(spec: LoadSpec, options: RunLoadOptions = {}): Promise<LoadResult> {
   checkLoadSpec(spec);
+  const { deadlineMs, onMeasuring } = options;
   const dir = await mkdtemp(join(tmpdir(), "skiff-bench-load-"));
   try {
     const specPath = join(dir, "spec.json");
     await writeFile(specPath, JSON.stringify(spec));
     let stdout = "";
+    let announced = false;
     // NODE_OPTIONS of a profiled run must not profile the load generator too.
     const env = { ...process.env };
     delete env.NODE_OPTIONS;
@@ -23,6 +41,11 @@ export async function runLoad(spec: LoadSpec, deadlineMs?: number): Promise<Load
       env,
       onStdout: (chunk) => {
         stdout += chunk;
+        // The marker is a whole line of its own; a chunk may end in the middle of it.
+        if (!announced && stdout.split("\n").slice(0, -1).includes(MEASURING_LINE)) {
+          announced = true;
+          onMeasuring?.();
+        }
       },
     });
     const limit =
@@ -32,6 +55,7 @@ export async function runLoad(spec: LoadSpec, deadlineMs?: number): Promise<Load
     clearTimeout(timer);
     if (code !== 0)
       throw new Error(`load generator failed (exit ${code}) for ${spec.url}\n${child.output()}`);
+    // The result is the last line; the measuring marker came before it.
     const line = stdout.trim().split("\n").at(-1) ?? "";
     return parseLoadResult(line);
   } finally {

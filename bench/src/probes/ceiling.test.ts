@@ -56,4 +56,16 @@ describe("ceilingTable", () => {
     expect(table.rows.map((row) => row[6])).toEqual(["0.5×", "1×", "–"]);
     expect(table.rows[0]?.[3]).toBe("5,000");
   });
+
+  it("shows the server's and the load generator's CPU per request, and – where they were not measured", () => {
+    const measured = {
+      ...run("Skiff", 100, 5_000),
+      serverCpuUsPerRequest: 165.2,
+      generatorCpuUsPerRequest: 20.1,
+    };
+    const table = ceilingTable([measured, run("workerd", 100, 10_000)]);
+    const column = (name: string) => table.header.indexOf(name);
+    expect(table.rows.map((row) => row[column("server CPU µs/req")])).toEqual(["165.2", "–"]);
+    expect(table.rows.map((row) => row[column("load gen µs/req")])).toEqual(["20.1", "–"]);
+  });
 });

@@ -14,11 +14,16 @@ import type { BodyKind } from "../plan.js";
 import type { RecordedWarmRun } from "../report/before-after.js";
 import type { Table } from "../report/tables.js";
 import type { ScenarioContext } from "../scenarios/context.js";
+import { measureCpu } from "../scenarios/cpu-per-request.js";
 import { warmLoad } from "../scenarios/warm-http.js";
 import { round } from "../stats.js";
 
 /** One server under one load: the figures a recorded warm run keeps, for a server that is not a peer. */
-export type CeilingRun = Omit<RecordedWarmRun, "peer"> & { server: string };
+export type CeilingRun = Omit<RecordedWarmRun, "peer"> & {
+  server: string;
+  /** The load generator's own CPU per answered request (µs), measured as the server's. */
+  generatorCpuUsPerRequest?: number;
+};
 
 interface CeilingServer {
   label: string;
@@ -65,7 +70,10 @@ export async function runCeiling(context: ScenarioContext): Promise<CeilingRun[]
     try {
       await verifyPeer(peer, payload);
       for (const { body, connections } of LOADS) {
-        const result = await warmLoad(context, peer, body, connections, payload);
+        // CPU per request, as in the warm scenario: what each design costs is what bounds req/s on shared cores.
+        const { load: result, cpu } = await measureCpu(peer.pid, (onMeasuring) =>
+          warmLoad(context, peer, body, connections, payload, onMeasuring),
+        );
         runs.push({
           server: server.label,
           body,
@@ -74,9 +82,16 @@ export async function runCeiling(context: ScenarioContext): Promise<CeilingRun[]
           p50Ms: result.latencyMs.p50,
           p99Ms: result.latencyMs.p99,
           failed: result.non2xx + result.errors + result.timeouts,
+          ...(cpu.serverCpuUsPerRequest === undefined
+            ? {}
+            : { serverCpuUsPerRequest: cpu.serverCpuUsPerRequest }),
+          ...(cpu.generatorCpuUsPerRequest === undefined
+            ? {}
+            : { generatorCpuUsPerRequest: cpu.generatorCpuUsPerRequest }),
         });
         log(
-          `ceiling ${server.label} ${body} c=${connections}: ${Math.round(result.requestsPerSecond)} req/s`,
+          `ceiling ${server.label} ${body} c=${connections}: ${Math.round(result.requestsPerSecond)} req/s, ` +
+            `server CPU ${cpu.serverCpuUsPerRequest ?? "–"} µs/req`,
         );
       }
     } finally {
@@ -95,7 +110,18 @@ export function ceilingTable(runs: readonly CeilingRun[]): Table {
   };
   return {
     title: "Ceiling: what taking the IPC hop away could reach (`--ceiling`)",
-    header: ["server", "body", "conns", "req/s", "p50 ms", "p99 ms", "req/s ÷ workerd", "failed"],
+    header: [
+      "server",
+      "body",
+      "conns",
+      "req/s",
+      "p50 ms",
+      "p99 ms",
+      "req/s ÷ workerd",
+      "server CPU µs/req",
+      "load gen µs/req",
+      "failed",
+    ],
     rows: runs.map((run) => [
       run.server,
       run.body,
@@ -104,6 +130,8 @@ export function ceilingTable(runs: readonly CeilingRun[]): Table {
       String(round(run.p50Ms, 3)),
       String(round(run.p99Ms, 3)),
       ratio(run),
+      run.serverCpuUsPerRequest === undefined ? "–" : String(run.serverCpuUsPerRequest),
+      run.generatorCpuUsPerRequest === undefined ? "–" : String(run.generatorCpuUsPerRequest),
       String(run.failed),
     ]),
     notes: [
@@ -112,6 +140,8 @@ export function ceilingTable(runs: readonly CeilingRun[]): Table {
         "invocation records, limits or metrics: an upper bound for runtime workers that accept connections themselves.",
       "bare isolated-vm call: one `applySync` per request into a plain function, no prelude and no Request or " +
         "Response: the floor under any design that runs handlers in V8 isolates from Node.",
+      "Server CPU: user + system time of the server's whole process tree over the measured run, ÷ the requests " +
+        "answered; the load generator's the same. On shared cores, req/s ≈ cores × 1e6 ÷ (server + generator µs).",
     ],
   };
 }

@@ -3,6 +3,7 @@ import type { WarmPeerResult } from "../results.js";
 import { summarize } from "../stats.js";
 import { beforeAfterMarkdown, parseRecordedRuns, recordedRun } from "./before-after.js";
 import { benchmarksMarkdown, replaceSection, sectionOf } from "./benchmarks-md.js";
+import { testMachine } from "./test-machine.js";
 
 function peer(name: "hono" | "workerd" | "skiff" | "skiff-direct", rps: number, p50: number): WarmPeerResult {
   const run = (connections: number, body: "hello" | "echo") => ({
@@ -18,15 +19,7 @@ function peer(name: "hono" | "workerd" | "skiff" | "skiff-direct", rps: number, 
   return { peer: name, label: name, runs: [run(1, "hello"), run(100, "hello"), run(100, "echo")] };
 }
 
-const machine = {
-  cores: 2,
-  cpuModel: "Test CPU",
-  memoryGiB: 4,
-  nodeVersion: "v20.0.0",
-  platform: "linux x64",
-  loadAverage: 3.5,
-  date: "2026-01-02T03:04:05.000Z",
-};
+const machine = testMachine(3.5);
 
 describe("Before/after section", () => {
   it("keeps every warm configuration of a run, with failures summed", () => {
@@ -50,10 +43,10 @@ describe("Before/after section", () => {
     const markdown = beforeAfterMarkdown([run], "What changed.");
     expect(markdown.indexOf("What changed.")).toBeLessThan(markdown.indexOf("| run |"));
     expect(markdown).toContain(
-      "| after the fix (2026-01-02 03:04) | 3.5 | 1 | 2500 | 0.25 | 0.5 | 0.4 | 0.1 | 0.2 | 0.3 | 0 |",
+      "| after the fix (2026-01-02 03:04) | 3.5 | 1 | 2500 | 0.25 | 0.5 | 0.4 | 0.1 | 0.2 | 0.3 | 0 | – |",
     );
     expect(markdown).toContain(
-      "| after the fix (2026-01-02 03:04) | 3.5 | 100 | 2500 | 0.25 | 0.5 | 0.4 | 0.1 | 0.2 | 0.3 | 3 |",
+      "| after the fix (2026-01-02 03:04) | 3.5 | 100 | 2500 | 0.25 | 0.5 | 0.4 | 0.1 | 0.2 | 0.3 | 3 | – |",
     );
     expect(markdown).not.toContain("echo");
   });
@@ -71,7 +64,7 @@ describe("Before/after section", () => {
     const lines = beforeAfterMarkdown([run], "").split("\n");
     const at = (text: string) => lines.findIndex((line) => line.startsWith(text));
     expect(lines).toContain(
-      "| direct, direct data plane (2026-01-02 03:04) | 3.5 | 100 | 6000 | 0.6 | 1.2 | 0.25 | 0.1 | 0.2 | 0.15 | 0 |",
+      "| direct, direct data plane (2026-01-02 03:04) | 3.5 | 100 | 6000 | 0.6 | 1.2 | 0.25 | 0.1 | 0.2 | 0.15 | 0 | – |",
     );
     expect(at("| direct (2026-01-02 03:04) | 3.5 | 100 |")).toBeLessThan(
       at("| direct, direct data plane (2026-01-02 03:04) | 3.5 | 100 |"),
@@ -119,6 +112,28 @@ describe("Before/after section", () => {
     expect(table).toContain("| after (2026-01-02 03:04) | 3.5 | – | – | – | – | 5 / 40 (2) |");
     expect(beforeAfterMarkdown([recordedRun({ machine }, "none")], undefined)).not.toContain(
       "### Cold start",
+    );
+  });
+
+  it("keeps Skiff's server CPU per request where the run measured it, a dash in runs recorded before", () => {
+    const skiff = peer("skiff", 2_500, 0.4);
+    const measured: WarmPeerResult = {
+      ...skiff,
+      runs: skiff.runs.map((r) => ({ ...r, serverCpuUsPerRequest: 165.4, generatorCpuUsPerRequest: 20 })),
+    };
+    const run = recordedRun({ machine, warm: [peer("hono", 10_000, 0.1), measured] }, "cpu");
+    expect(run.warm.find((w) => w.peer === "skiff")?.serverCpuUsPerRequest).toBe(165.4);
+    // An old record, as bench/before-after.json holds it: no CPU field at all.
+    const old = JSON.parse(
+      JSON.stringify(recordedRun({ machine, warm: [peer("hono", 10_000, 0.1), skiff] }, "old")),
+    ) as unknown;
+    expect(JSON.stringify(old)).not.toContain("serverCpu");
+    const lines = beforeAfterMarkdown(parseRecordedRuns(JSON.stringify([old, run])), "").split("\n");
+    expect(lines).toContain(
+      "| cpu (2026-01-02 03:04) | 3.5 | 1 | 2500 | 0.25 | – | 0.4 | 0.1 | – | 0.3 | 0 | 165.4 |",
+    );
+    expect(lines).toContain(
+      "| old (2026-01-02 03:04) | 3.5 | 1 | 2500 | 0.25 | – | 0.4 | 0.1 | – | 0.3 | 0 | – |",
     );
   });
 

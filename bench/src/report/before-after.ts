@@ -16,6 +16,8 @@ export interface RecordedWarmRun {
   p50Ms: number;
   p99Ms: number;
   failed: number;
+  /** The peer's process-tree CPU per answered request (µs); absent in runs recorded before it was measured. */
+  serverCpuUsPerRequest?: number;
 }
 
 /** Cold start, async delivery and cron lag of one recorded run, for those of its scenarios that ran. */
@@ -53,6 +55,9 @@ export function recordedRun(
         p50Ms: round(run.latencyMs.p50),
         p99Ms: round(run.latencyMs.p99),
         failed: run.non2xx + run.errors + run.timeouts,
+        ...(run.serverCpuUsPerRequest === undefined
+          ? {}
+          : { serverCpuUsPerRequest: run.serverCpuUsPerRequest }),
       });
     }
   }
@@ -116,8 +121,8 @@ export function beforeAfterMarkdown(
 ): string {
   const lines = ["## Before/after (warm path, issue 9 §4)", "", (notes ?? "").trim(), ""];
   lines.push(
-    "| run | load avg | conns | Skiff req/s | ÷ hono | ÷ workerd | Skiff p50 ms | hono p50 ms | workerd p50 ms | added p50 ms | Skiff failed |",
-    "|---|---|---|---|---|---|---|---|---|---|---|",
+    "| run | load avg | conns | Skiff req/s | ÷ hono | ÷ workerd | Skiff p50 ms | hono p50 ms | workerd p50 ms | added p50 ms | Skiff failed | Skiff server CPU µs/req |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|",
   );
   for (const run of runs) {
     const find = (peer: PeerName, connections: number) =>
@@ -149,7 +154,7 @@ export function beforeAfterMarkdown(
           )} | ${figure(workerd?.p50Ms, 3)} | ${figure(
             skiff === undefined || hono === undefined ? undefined : skiff.p50Ms - hono.p50Ms,
             3,
-          )} | ${figure(skiff?.failed, 0)} |`,
+          )} | ${figure(skiff?.failed, 0)} | ${figure(skiff?.serverCpuUsPerRequest, 1)} |`,
         );
       }
     }

@@ -6,6 +6,7 @@ import { evaluateTargets } from "../targets.js";
 import { benchmarksMarkdown, replaceSection, sectionOf } from "./benchmarks-md.js";
 import { renderText } from "./render.js";
 import { allTables } from "./tables.js";
+import { testMachine } from "./test-machine.js";
 
 function report(date: string, skiffRps: number): BenchReport {
   const run = (peer: "hono" | "workerd" | "skiff", rps: number, p50: number) => ({
@@ -28,15 +29,7 @@ function report(date: string, skiffRps: number): BenchReport {
   });
   const measured = {
     mode: "quick" as const,
-    machine: {
-      cores: 2,
-      cpuModel: "Test CPU",
-      memoryGiB: 4,
-      nodeVersion: "v20.0.0",
-      platform: "linux x64",
-      loadAverage: 0.5,
-      date,
-    },
+    machine: testMachine(0.5, date),
     plan: planFor("quick"),
     peers: ["hono" as const, "workerd" as const, "skiff" as const],
     warm: [peer("hono", 10_000, 0.1), peer("workerd", 8_000, 0.2), peer("skiff", skiffRps, 0.3)],
@@ -108,6 +101,16 @@ describe("BENCHMARKS.md", () => {
         .filter((line) => line.startsWith("| 2")) ?? [];
     expect(history.map((line) => line.slice(2, 12))).toEqual(["2026-01-02", "2026-01-01"]);
     expect(second).toContain("| warm hello req/s at c=100, Skiff ÷ workerd | 0.5 × | ≥ 1.0× | MISSED |");
+  });
+
+  it("puts the CPU per request section right after the warm table", () => {
+    const markdown = benchmarksMarkdown(report("2026-01-01T00:00:00.000Z", 8_000), undefined, undefined);
+    const titles = markdown.split("\n").filter((line) => line.startsWith("## "));
+    const warm = titles.findIndex((title) => title.startsWith("## Warm HTTP"));
+    expect(warm).toBeGreaterThan(0);
+    expect(titles[warm + 1]).toBe("## CPU per request (warm hello, c=100)");
+    // Results from before CPU was read: the columns are there, with dashes.
+    expect(markdown).toContain("| skiff | 8,000 | – | – | – |");
   });
 
   it("appends a section that is not there yet", () => {

@@ -1,6 +1,7 @@
 // The results as titled tables of text cells, rendered both for the terminal and for BENCHMARKS.md.
 import type { BenchReport, WarmPeerResult } from "../results.js";
 import { round, type Summary } from "../stats.js";
+import { cpuPerRequestTable } from "./cpu-per-request.js";
 
 export interface Table {
   title: string;
@@ -13,6 +14,10 @@ export interface Table {
 const ms = (value: number) => (Number.isFinite(value) ? round(value, value < 10 ? 3 : 1).toString() : "–");
 const num = (value: number, decimals = 0) =>
   Number.isFinite(value) ? round(value, decimals).toLocaleString("en-US") : "–";
+
+/** A figure that older results or a failed reading may lack. */
+const optional = (value: number | undefined, decimals = 1) =>
+  value === undefined ? "–" : num(value, decimals);
 
 export function statusOf(met: boolean | null): string {
   return met === null ? "n/a" : met ? "met" : "MISSED";
@@ -56,7 +61,7 @@ export function warmTable(warm: WarmPeerResult[]): Table {
   const rows: string[][] = [];
   for (const peer of warm) {
     if (peer.error !== undefined) {
-      rows.push([peer.label, "–", "–", "–", "–", "–", "–", `failed: ${peer.error.split("\n")[0]}`]);
+      rows.push([peer.label, ...Array(8).fill("–"), `failed: ${peer.error.split("\n")[0]}`]);
       continue;
     }
     for (const run of peer.runs) {
@@ -72,13 +77,26 @@ export function warmTable(warm: WarmPeerResult[]): Table {
         base === undefined || base.requestsPerSecond === 0
           ? "–"
           : `${round(run.requestsPerSecond / base.requestsPerSecond, 2)}×`,
+        optional(run.serverCpuUsPerRequest),
+        optional(run.generatorCpuUsPerRequest),
         failed === 0 ? "0" : `${run.non2xx} non-2xx, ${run.errors} errors, ${run.timeouts} timeouts`,
       ]);
     }
   }
   return {
     title: "Warm HTTP (hello world; echo = 16 KB JSON parsed and re-serialized)",
-    header: ["peer", "body", "conns", "req/s", "p50 ms", "p99 ms", "req/s ÷ hono", "failed"],
+    header: [
+      "peer",
+      "body",
+      "conns",
+      "req/s",
+      "p50 ms",
+      "p99 ms",
+      "req/s ÷ hono",
+      "server CPU µs/req",
+      "load gen µs/req",
+      "failed",
+    ],
     rows,
     notes: [
       `RSS after load (MiB, whole process tree): ${warm
@@ -227,7 +245,7 @@ export function deployTable(report: BenchReport): Table | undefined {
 
 export function allTables(report: BenchReport): Table[] {
   const tables = [machineTable(report), targetsTable(report)];
-  if (report.warm !== undefined) tables.push(warmTable(report.warm));
+  if (report.warm !== undefined) tables.push(warmTable(report.warm), cpuPerRequestTable(report));
   for (const table of [
     coldTable(report),
     coldSplitTable(report),

@@ -110,7 +110,7 @@ async function runRoundRobin(context: ScenarioContext, hello: string): Promise<R
             amount: requests,
             paths: names.map((name) => `/fn/default/${name}`),
           },
-          requests * 50 + 60_000,
+          { deadlineMs: requests * 50 + 60_000 },
         ),
       );
     } finally {

@@ -1,5 +1,6 @@
 // Warm HTTP: each peer in turn serves the hello world and the 16 KB JSON echo at each concurrency, loaded by
-// autocannon in its own process; RSS of the peer's process tree is read after its runs.
+// autocannon in its own process; the CPU of the peer's process tree and of the generator is read over each
+// measured run, and RSS of the tree after its runs.
 import type { LoadResult } from "../load/load-spec.js";
 import { runLoad } from "../load/run-load.js";
 import { echoPayload } from "../payload.js";
@@ -10,6 +11,7 @@ import { processTreeMemory } from "../process-tree.js";
 import type { WarmPeerResult, WarmRun } from "../results.js";
 import { round } from "../stats.js";
 import type { ScenarioContext } from "./context.js";
+import { measureCpu } from "./cpu-per-request.js";
 
 const MiB = 1024 * 1024;
 
@@ -20,18 +22,22 @@ export function warmLoad(
   body: BodyKind,
   connections: number,
   payload: string,
+  onMeasuring?: () => void,
 ): Promise<LoadResult> {
   const expectedMs = (plan.warm.durationSeconds + plan.warm.warmupSeconds) * 1000 + 1_000;
   return timeline.step(expectedMs, () =>
-    runLoad({
-      url: body === "hello" ? peer.helloUrl : peer.echoUrl,
-      connections,
-      durationSeconds: plan.warm.durationSeconds,
-      warmupSeconds: plan.warm.warmupSeconds,
-      ...(body === "echo"
-        ? { method: "POST", headers: { "content-type": "application/json" }, body: payload }
-        : {}),
-    }),
+    runLoad(
+      {
+        url: body === "hello" ? peer.helloUrl : peer.echoUrl,
+        connections,
+        durationSeconds: plan.warm.durationSeconds,
+        warmupSeconds: plan.warm.warmupSeconds,
+        ...(body === "echo"
+          ? { method: "POST", headers: { "content-type": "application/json" }, body: payload }
+          : {}),
+      },
+      onMeasuring === undefined ? {} : { onMeasuring },
+    ),
   );
 }
 
@@ -52,7 +58,9 @@ export async function runWarmHttp(
         await verifyPeer(peer, payload);
         for (const body of plan.warm.bodies) {
           for (const connections of plan.warm.connections) {
-            const result = await warmLoad(context, peer, body, connections, payload);
+            const { load: result, cpu } = await measureCpu(peer.pid, (onMeasuring) =>
+              warmLoad(context, peer, body, connections, payload, onMeasuring),
+            );
             runs.push({
               peer: name,
               body,
@@ -62,10 +70,13 @@ export async function runWarmHttp(
               non2xx: result.non2xx,
               errors: result.errors,
               timeouts: result.timeouts,
+              ...cpu,
             });
             log(
               `warm ${label} ${body} c=${connections}: ${Math.round(result.requestsPerSecond)} req/s, ` +
-                `p50 ${round(result.latencyMs.p50)} ms, p99 ${round(result.latencyMs.p99)} ms` +
+                `p50 ${round(result.latencyMs.p50)} ms, p99 ${round(result.latencyMs.p99)} ms, ` +
+                `CPU µs/req server ${cpu.serverCpuUsPerRequest ?? "–"} (${cpu.serverCores ?? "–"} cores), ` +
+                `load generator ${cpu.generatorCpuUsPerRequest ?? "–"}` +
                 (result.non2xx + result.errors > 0
                   ? `, ${result.non2xx} non-2xx, ${result.errors} errors`
                   : ""),
