@@ -94,4 +94,31 @@ describe("RoutingTable", () => {
     expect(routes.get("a", "f")).toBeUndefined();
     expect([...routes.entries()].map((v) => v.id)).toEqual(["b-g-7"]);
   });
+
+  it("is followed once every listener that follows elsewhere has applied every change so far", async () => {
+    const routes = new RoutingTable();
+    await routes.followed();
+    const applied: Array<() => void> = [];
+    const seen: string[] = [];
+    routes.onChange((tenant, name) => {
+      seen.push(`${tenant}/${name}`);
+    });
+    routes.onChange(() => new Promise<void>((resolve) => applied.push(resolve)));
+    routes.set(deployment("a", "f", 1));
+    routes.delete("a", "f");
+    expect(seen).toEqual(["a/f", "a/f"]);
+    let followed = false;
+    const waiting = routes.followed().then(() => {
+      followed = true;
+    });
+    // The later change's promise settles only once the earlier one is applied too (RouteListener).
+    applied[1]?.();
+    await waiting;
+    expect(followed).toBe(true);
+    // A listener that fails is its own to report: waiting for it does not fail.
+    routes.onChange(() => Promise.reject(new Error("worker gone")));
+    routes.set(deployment("a", "g", 1));
+    applied[2]?.();
+    await expect(routes.followed()).resolves.toBeUndefined();
+  });
 });

@@ -25,8 +25,16 @@ export function versionSpecOf(deployment: ActiveDeployment): VersionSpec {
  * const routes = new RoutingTable(await storage.functions.listActive());
  * routes.get("default", "hello"); // → VersionSpec | undefined
  */
-/** Told about every change of a function's route: its new version, or undefined once it is deleted. */
-export type RouteListener = (tenant: string, functionName: string, version: VersionSpec | undefined) => void;
+/**
+ * Told about every change of a function's route: its new version, or undefined once it is deleted. A listener
+ * that applies changes elsewhere (the direct data plane's runtime workers) returns a promise that settles once
+ * this change and every earlier one are applied there; `followed()` waits for it.
+ */
+export type RouteListener = (
+  tenant: string,
+  functionName: string,
+  version: VersionSpec | undefined,
+) => void | Promise<void>;
 
 export interface RoutingTableOptions {
   /** The tenant's policy on `eval` / `new Function` (its quotas), set on every version spec; default allowed. */
@@ -37,14 +45,31 @@ export class RoutingTable {
   readonly #tenants = new Map<string, Map<string, VersionSpec>>();
   readonly #listeners: RouteListener[] = [];
   readonly #allowCodeGeneration: (tenant: string) => boolean;
+  /** Settles once the listeners have applied the latest change, and so every earlier one (RouteListener). */
+  #following: Promise<void> = Promise.resolve();
 
   /** Calls `listener` after each set, secret change and delete (the scheduler follows active versions so). */
   onChange(listener: RouteListener): void {
     this.#listeners.push(listener);
   }
 
+  /**
+   * Resolves once every listener has applied every change made so far. The admin API answers a deploy, rollback,
+   * delete or secret change only then, so that the function is served as changed on every port once the call
+   * returns (the main port reads this table itself; the direct data plane's workers hold a copy).
+   */
+  followed(): Promise<void> {
+    return this.#following;
+  }
+
   #changed(tenant: string, functionName: string, version: VersionSpec | undefined): void {
-    for (const listener of this.#listeners) listener(tenant, functionName, version);
+    const following: Promise<void>[] = [];
+    for (const listener of this.#listeners) {
+      const applied = listener(tenant, functionName, version);
+      if (applied instanceof Promise) following.push(applied);
+    }
+    // A listener's failure is its own to report: waiting for it must not fail a deploy already stored.
+    if (following.length > 0) this.#following = Promise.allSettled(following).then(() => undefined);
   }
 
   constructor(deployments: Iterable<ActiveDeployment> = [], options: RoutingTableOptions = {}) {

@@ -168,17 +168,22 @@ describe("the direct data plane", () => {
     expect(metrics.text).toMatch(/skiff_http_requests_total\{[^}]*route="function"[^}]*\} [1-9]/);
   });
 
-  it("follows a deploy: the new version answers on the data plane", async () => {
+  it("follows a deploy, a new version and a delete on every worker as soon as the admin call returns", async () => {
+    // New connections go to the workers in turn: four reach both of them.
+    const everyWorker = async () => {
+      const answers = [];
+      for (let i = 0; i < 4; i++) {
+        const answer = await viaDirect("swap", "/", { headers: { connection: "close" } });
+        answers.push(answer.status === 200 ? answer.text : answer.status);
+      }
+      return answers;
+    };
     await operator.mustDeploy("swap", `export default { fetch() { return new Response("one") } }`);
-    expect((await viaDirect("swap")).text).toBe("one");
+    expect(await everyWorker()).toEqual(["one", "one", "one", "one"]);
     await operator.mustDeploy("swap", `export default { fetch() { return new Response("two") } }`);
-    await waitFor("version 2 on the data plane", async () =>
-      (await viaDirect("swap")).text === "two" ? true : undefined,
-    );
+    expect(await everyWorker()).toEqual(["two", "two", "two", "two"]);
     expect(await operator.call("DELETE", "/tenants/default/functions/swap")).toMatchObject({ status: 200 });
-    await waitFor("the deleted function gone from the data plane", async () =>
-      (await viaDirect("swap")).status === 404 ? true : undefined,
-    );
+    expect(await everyWorker()).toEqual([404, 404, 404, 404]);
   });
 
   it("streams a body and serves binding calls from the worker", async () => {

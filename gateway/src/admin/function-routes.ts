@@ -120,6 +120,8 @@ export function functionRoutes(deps: FunctionDeps): Hono<AuthEnv> {
       if (previous !== undefined && previous.id !== result.version.id) runtime.evict(previous.id);
       // Storage lifted any quarantine in the same transaction; the runtime follows.
       runtime.liftQuarantine(tenant, name);
+      // Answered once every port serves the new version (routing-table.ts `followed`).
+      await routes.followed();
       return result;
     });
     return c.json({ function: deployed.function, version: deployed.version }, 201);
@@ -146,6 +148,7 @@ export function functionRoutes(deps: FunctionDeps): Hono<AuthEnv> {
       routes.delete(tenant, name);
       for (const version of versions) runtime.evict(version.id);
       runtime.liftQuarantine(tenant, name);
+      await routes.followed();
     });
     return c.json({ deleted: true, tenant, name });
   });
@@ -174,6 +177,8 @@ export function functionRoutes(deps: FunctionDeps): Hono<AuthEnv> {
       if (previous !== undefined && previous.id !== result.version.id) runtime.evict(previous.id);
       // Storage lifted any quarantine in the same transaction; the runtime follows.
       runtime.liftQuarantine(tenant, name);
+      // Answered once every port serves the new version (routing-table.ts `followed`).
+      await routes.followed();
       return result;
     });
     return c.json({ function: activated.function, version: activated.version });

@@ -56,6 +56,7 @@ export function quotaRoutes(deps: QuotaDeps): Hono<AuthEnv> {
     if (quotas.allowCodeGeneration !== before.allowCodeGeneration) {
       // Isolates compiled under the old policy must not serve another request.
       for (const replaced of routes.refreshPolicy(tenant)) runtime.evict(replaced.id);
+      await routes.followed();
     }
     return c.json({ quotas });
   });

@@ -78,6 +78,7 @@ export function triggerRoutes(deps: TriggerDeps): Hono<AuthEnv> {
       if (previous !== undefined && previous.id !== result.version.id) deps.runtime.evict(previous.id);
       // Storage lifted any quarantine in the same transaction; the runtime follows.
       deps.runtime.liftQuarantine(tenant, name);
+      await routes.followed();
       return result;
     });
     return c.json({ function: deployed.function, version: deployed.version }, 201);

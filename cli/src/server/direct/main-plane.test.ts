@@ -23,7 +23,9 @@ const spec = (tenant: string, functionName: string): VersionSpec => ({
 const record = invocationRecord();
 
 function fakes() {
-  const routeListeners: Array<(tenant: string, name: string, version: VersionSpec | undefined) => void> = [];
+  const routeListeners: Array<
+    (tenant: string, name: string, version: VersionSpec | undefined) => void | Promise<void>
+  > = [];
   const quotaListeners: Array<(tenant: string, quotas: TenantQuotas) => void> = [];
   const quotas = new Map<string, TenantQuotas>([["acme", { ...DEFAULT_QUOTAS, requestsPerSecond: 8 }]]);
   const recorded: InvocationRecord[] = [];
@@ -138,14 +140,54 @@ describe("startDirectDataPlane", () => {
       expect(f.broadcasts).toEqual([
         {
           type: "route",
+          seq: 1,
           tenant: "acme",
           functionName: "new",
           version,
           quotas: { ...DEFAULT_QUOTAS, requestsPerSecond: 8 },
         },
-        { type: "route", tenant: "beta", functionName: "hi", version: null, quotas: DEFAULT_QUOTAS },
+        { type: "route", seq: 2, tenant: "beta", functionName: "hi", version: null, quotas: DEFAULT_QUOTAS },
         { type: "quotas", tenant: "beta", quotas },
       ]);
+    } finally {
+      await running.close(0);
+    }
+  });
+
+  it("settles a route change once every ready worker says it applied it, a restarted one from its snapshot", async () => {
+    const f = fakes();
+    const running = await startWith(f);
+    try {
+      const { onMessage, snapshot } = f.options();
+      // The workers say which change they started from (the fake's own "ready" carried none).
+      onMessage({ ready: true, routed: 0 }, 0);
+      onMessage({ ready: true, routed: 0 }, 1);
+      const change = (name: string) => {
+        const [listener] = f.routeListeners;
+        return listener?.("acme", name, spec("acme", name)) as Promise<void>;
+      };
+      let settled = false;
+      const first = change("one").then(() => {
+        settled = true;
+      });
+      onMessage({ routed: 1 }, 0);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(settled).toBe(false);
+      onMessage({ routed: 1 }, 1);
+      await first;
+
+      // Worker 1 restarts: its snapshot holds change 2, so only worker 0 is waited for.
+      const second = change("two");
+      expect((snapshot() as DirectPlaneSnapshot).seq).toBe(2);
+      onMessage({ ready: true, routed: 2 }, 1);
+      onMessage({ routed: 2 }, 0);
+      await second;
+      // A message of a worker that never said it is ready does not count it in.
+      onMessage({ routed: 0 }, 5);
+      const third = change("three");
+      onMessage({ routed: 3 }, 0);
+      onMessage({ routed: 3 }, 1);
+      await third;
     } finally {
       await running.close(0);
     }

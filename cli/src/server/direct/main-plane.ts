@@ -12,10 +12,13 @@ import {
   type MainMessage,
   readWorkerMessage,
 } from "./plane-messages.js";
+import { RouteFollowers } from "./route-followers.js";
 import { workerPlaneModule } from "./worker-plane.js";
 
 /** Longest wait at start for every worker's plane to be ready before listening anyway. */
 const READY_WAIT_MS = 15_000;
+/** Longest a deploy waits for the workers to apply its route (route-followers.ts). */
+const ROUTE_FOLLOW_MS = 2_000;
 
 export interface DirectDataPlaneOptions {
   /** The supervisor (`Supervisor.serveDirect`). */
@@ -63,15 +66,25 @@ export async function startDirectDataPlane(options: DirectDataPlaneOptions): Pro
   // Followed before the plane starts: a change made meanwhile is in the snapshot its workers start from.
   let plane: DirectPlane | undefined;
   const broadcast = (message: MainMessage) => plane?.broadcast(message);
-  routes.onChange((tenant, functionName, version) =>
+  const followers = new RouteFollowers({
+    maxWaitMs: ROUTE_FOLLOW_MS,
+    onLate: (seq, behind) =>
+      logger.warn({ seq, slots: behind }, "runtime workers did not confirm a route change in time"),
+  });
+  routes.onChange((tenant, functionName, version) => {
+    // Before the plane starts, its workers' snapshots will hold this change: nothing to send or wait for.
+    if (plane === undefined) return;
+    const seq = followers.next();
     broadcast({
       type: "route",
+      seq,
       tenant,
       functionName,
       version: version ?? null,
       quotas: limiter.quotas(tenant),
-    }),
-  );
+    });
+    return followers.reached(seq);
+  });
   limiter.onChange((tenant, quotas) => broadcast({ type: "quotas", tenant, quotas }));
   const started = await options.runtime.serveDirect({
     module: workerPlaneModule(),
@@ -79,10 +92,16 @@ export async function startDirectDataPlane(options: DirectDataPlaneOptions): Pro
     snapshot: (): DirectPlaneSnapshot => {
       const versions = [...routes.entries()];
       const tenants = new Set(versions.map((version) => version.tenant));
-      return { routes: versions, quotas: [...tenants].map((tenant) => [tenant, limiter.quotas(tenant)]) };
+      return {
+        routes: versions,
+        quotas: [...tenants].map((tenant) => [tenant, limiter.quotas(tenant)]),
+        seq: followers.seq,
+      };
     },
     onMessage: (data, slot) => {
-      const { records, http, ready } = readWorkerMessage(data);
+      const { records, http, ready, routed } = readWorkerMessage(data);
+      // Only workers that said they are ready are waited for; a restarted one says so again, from its snapshot.
+      if (routed !== undefined && (ready || readySlots.has(slot))) followers.applied(slot, routed);
       if (ready) {
         readySlots.add(slot);
         if (readySlots.size >= workers) allReady();

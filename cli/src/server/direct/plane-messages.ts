@@ -22,6 +22,8 @@ export interface DirectPlaneConfig {
 export interface DirectPlaneSnapshot {
   routes: VersionSpec[];
   quotas: Array<[tenant: string, quotas: TenantQuotas]>;
+  /** The number of the last route change the routes include (route-followers.ts). */
+  seq: number;
 }
 
 /**
@@ -29,7 +31,15 @@ export interface DirectPlaneSnapshot {
  * of every tenant it routes, also a tenant whose first function was deployed after the worker started.
  */
 export type MainMessage =
-  | { type: "route"; tenant: string; functionName: string; version: VersionSpec | null; quotas: TenantQuotas }
+  | {
+      type: "route";
+      /** Numbers the change: the worker says it applied it (`WorkerMessage.routed`). */
+      seq: number;
+      tenant: string;
+      functionName: string;
+      version: VersionSpec | null;
+      quotas: TenantQuotas;
+    }
   | { type: "quotas"; tenant: string; quotas: TenantQuotas };
 
 /** One HTTP request a worker answered, for the main process's RED metrics. */
@@ -44,6 +54,8 @@ export interface WorkerMessage {
    * among those it hands connections to): the main process listens once every worker said so.
    */
   ready?: true;
+  /** The number of the last route change this worker's plane applied (with `ready`: its snapshot's). */
+  routed?: number;
 }
 
 /**
@@ -54,11 +66,13 @@ export function readWorkerMessage(data: unknown): {
   records: InvocationRecord[];
   http: HttpObservation[];
   ready: boolean;
+  routed: number | undefined;
 } {
   const message = (typeof data === "object" && data !== null ? data : {}) as Record<string, unknown>;
   const records = Array.isArray(message.records) ? message.records.filter(isRecord) : [];
   const http = Array.isArray(message.http) ? message.http.filter(isObservation) : [];
-  return { records, http, ready: message.ready === true };
+  const routed = Number.isSafeInteger(message.routed) ? (message.routed as number) : undefined;
+  return { records, http, ready: message.ready === true, routed };
 }
 
 function isRecord(value: unknown): value is InvocationRecord {

@@ -68,7 +68,7 @@ async function startPlane(
   };
   const plane = await startDirectPlane({
     config,
-    snapshot: { routes, quotas },
+    snapshot: { routes, quotas, seq: 7 },
     slot: 0,
     workers: 2,
     runtime: supervisor,
@@ -144,7 +144,7 @@ describe("startDirectPlane", () => {
     expect(sent.flatMap((message) => message.http ?? [])).toEqual([
       ["function", "GET", 200, expect.any(Number)],
     ]);
-    expect(sent[0]).toEqual({ ready: true });
+    expect(sent[0]).toEqual({ ready: true, routed: 7 });
   });
 
   it("answers anything else with 404 naming the main port, counted as route other", async () => {
@@ -213,6 +213,7 @@ describe("startDirectPlane", () => {
     const stopped = { ...DEFAULT_QUOTAS, requestsPerSecond: 0 };
     plane.message({
       type: "route",
+      seq: 8,
       tenant: "acme",
       functionName: "hello",
       version: second,
@@ -237,6 +238,7 @@ describe("startDirectPlane", () => {
 
     plane.message({
       type: "route",
+      seq: 9,
       tenant: "acme",
       functionName: "hello",
       version: null,
@@ -245,6 +247,27 @@ describe("startDirectPlane", () => {
     const gone = await get(`${url}/fn/acme/hello/`);
     expect(gone.status).toBe(404);
     expect(JSON.parse(gone.text).error.code).toBe("FUNCTION_NOT_FOUND");
+  });
+
+  it("says which route change it applied: its snapshot's when ready, then each one as it comes", async () => {
+    const { plane, sent } = await startPlane([deploy("hello", hello("first"))]);
+    await eventually(() => (sent.some((message) => message.ready) ? true : undefined));
+    plane.message({
+      type: "route",
+      seq: 8,
+      tenant: "acme",
+      functionName: "hello",
+      version: null,
+      quotas: DEFAULT_QUOTAS,
+    } satisfies MainMessage);
+    const routed = await eventually(() => {
+      const all = sent.filter((message) => message.routed !== undefined);
+      return all.length === 2 ? all : undefined;
+    });
+    expect(routed.map(({ ready, routed }) => ({ ready, routed }))).toEqual([
+      { ready: true, routed: 7 },
+      { ready: undefined, routed: 8 },
+    ]);
   });
 
   it("answers a malformed request and a too slow one with the main port's JSON errors", async () => {

@@ -46,6 +46,8 @@ export async function startDirectPlane(host: DirectPlaneHost): Promise<DirectPla
   const config = host.config as DirectPlaneConfig;
   const snapshot = host.snapshot as DirectPlaneSnapshot;
   const routes = new RouteMirror(snapshot.routes);
+  /** The last route change applied here: reported with "ready" and after each change (route-followers.ts). */
+  let routed = snapshot.seq;
   /** Each tenant's whole quotas, as the main process holds them; the limiter holds this worker's share. */
   const whole = new Map(snapshot.quotas);
   const share = (tenant: string, quotas: TenantQuotas) => {
@@ -98,7 +100,7 @@ export async function startDirectPlane(host: DirectPlaneHost): Promise<DirectPla
   const sockets = new Set<Socket>();
   let closing = false;
   // After the runtime's own "ready" for this module, which goes out when this function's promise resolves.
-  setImmediate(() => report({ ready: true }));
+  setImmediate(() => report({ ready: true, routed }));
 
   return {
     connection(socket) {
@@ -119,6 +121,9 @@ export async function startDirectPlane(host: DirectPlaneHost): Promise<DirectPla
         // The quotas first: the tenant's first request through the new route must be held to them.
         limiter.setQuotas(message.tenant, share(message.tenant, message.quotas));
         routes.set(message.tenant, message.functionName, message.version);
+        // Changes arrive in order; the deploy that made this one waits for every worker to say so.
+        routed = message.seq;
+        report({ routed });
       } else if (message.type === "quotas") {
         limiter.setQuotas(message.tenant, share(message.tenant, message.quotas));
       }
