@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { describe, expect, it } from "vitest";
 import { clockTicksPerSecond, processCpuOf, sampleTreeCpu, treeCpuBetween } from "./process-cpu.js";
+import { processTreePids } from "./process-tree.js";
 
 describe("processCpuOf", () => {
   it("adds utime and stime, even when the command holds parentheses and spaces", () => {
@@ -56,6 +57,18 @@ describe("sampleTreeCpu and treeCpuBetween", () => {
     } finally {
       child.kill("SIGKILL");
     }
+  });
+
+  it("read only the pids they are given, when given the tree found earlier", async () => {
+    const tree = await processTreePids(process.pid);
+    const sample = await sampleTreeCpu(process.pid, [process.pid]);
+    expect(sample?.processes.map((p) => p.pid)).toEqual([process.pid]);
+    expect(tree[0]).toBe(process.pid);
+    // A pid given that is gone by now is left out rather than failing the sample.
+    const gone = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
+    await once(gone, "exit");
+    const withGone = await sampleTreeCpu(process.pid, [process.pid, gone.pid as number]);
+    expect(withGone?.processes.map((p) => p.pid)).toEqual([process.pid]);
   });
 
   it("give no figure for a pid that is not running", async () => {

@@ -61,14 +61,18 @@ export function processCpuOf(pid: number, stat: string): ProcessCpu | undefined 
 
 /**
  * Reads the CPU time of `rootPid` and its descendants; undefined when `rootPid` is not running (there is no tree
- * to measure, and a zero would read as a measurement).
+ * to measure, and a zero would read as a measurement). `knownPids` (the tree, `processTreePids`, found earlier)
+ * spares the walk of all of /proc: a sample taken as a load starts then reads only the tree's own files.
  * @example
  * const before = await sampleTreeCpu(peer.pid);
  * // … load …
  * const usage = treeCpuBetween(before, await sampleTreeCpu(peer.pid));
  */
-export async function sampleTreeCpu(rootPid: number): Promise<TreeCpuSample | undefined> {
-  const pids = await processTreePids(rootPid);
+export async function sampleTreeCpu(
+  rootPid: number,
+  knownPids?: readonly number[],
+): Promise<TreeCpuSample | undefined> {
+  const pids = knownPids ?? (await processTreePids(rootPid));
   // The CPU figures are read from here on, after the walk of all of /proc that found the tree.
   const takenAtMs = performance.now();
   const processes: ProcessCpu[] = [];

@@ -54,9 +54,10 @@ export class RoutingTable {
   }
 
   /**
-   * Resolves once every listener has applied every change made so far. The admin API answers a deploy, rollback,
-   * delete or secret change only then, so that the function is served as changed on every port once the call
-   * returns (the main port reads this table itself; the direct data plane's workers hold a copy).
+   * Resolves once every listener has applied every change made so far, or given up waiting (the direct data
+   * plane's listener waits at most ROUTE_FOLLOW_MS). The admin API answers a deploy, rollback, delete or secret
+   * change only then, so that the function is served as changed on every port once the call returns (the main
+   * port reads this table itself; the direct data plane's workers hold a copy).
    */
   followed(): Promise<void> {
     return this.#following;

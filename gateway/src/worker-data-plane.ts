@@ -1,6 +1,6 @@
 // What a runtime worker's direct data plane needs of the gateway, and nothing else: importing the package's main
 // entry would load the admin API, the dashboard, S3 and their schemas into every worker (≈ 0.4 s, 50 MB each).
-export { type RouteObserver, useDataPlaneChain } from "./data-plane/data-plane-chain.js";
+export { useDataPlaneChain } from "./data-plane/data-plane-chain.js";
 export { InFlightInvocations } from "./data-plane/in-flight.js";
 export { INVOCATION_ID_HEADER } from "./data-plane/invocation-response.js";
 export {

@@ -16,6 +16,11 @@ export interface DirectPlaneOptions {
   snapshot: () => unknown;
   /** What a worker's module sent with `host.send`, with the sending worker's slot. */
   onMessage: (data: unknown, slot: number) => void;
+  /**
+   * The module in `slot` stopped serving: its worker exited, or the module could not start. A replacement starts
+   * from a fresh `snapshot()` and says so through `onMessage` again.
+   */
+  onStopped?: (slot: number) => void;
 }
 
 /** The main process's handle on the direct data plane (`Supervisor.serveDirect`). */

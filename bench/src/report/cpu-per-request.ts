@@ -47,24 +47,20 @@ export function cpuPerRequestTable(report: Pick<BenchReport, "machine" | "warm">
       figure(run?.generatorCpuUsPerRequest),
     ];
   });
-  // The generator does the same work per answer whichever peer it loads: the budget uses its mean over the peers.
-  const generatorFigures = warm
-    .map((peer) => helloRun(warm, peer.peer)?.generatorCpuUsPerRequest)
-    .filter((value): value is number => value !== undefined);
-  const generatorUs =
-    generatorFigures.length === 0
-      ? undefined
-      : generatorFigures.reduce((sum, value) => sum + value, 0) / generatorFigures.length;
   const workerd = helloRun(warm, "workerd");
   const hono = helloRun(warm, "hono");
-  const budget = (goal: string, requestsPerSecond: number | undefined) => {
+  // The generator's cost per answer depends on the rate it drives (its fixed costs spread over fewer answers at a
+  // lower one): each budget takes it from the run of the peer that set the goal.
+  const budget = (goal: string, peer: WarmRun | undefined, share = 1) => {
+    const requestsPerSecond = peer === undefined ? undefined : share * peer.requestsPerSecond;
+    const generatorUs = peer?.generatorCpuUsPerRequest;
     const us = serverBudgetUs(cores, requestsPerSecond, generatorUs);
     return us === undefined
       ? `Server CPU budget per request to match ${goal} here: ${DASH}`
       : `Server CPU budget per request to match ${goal} here: ${cores} cores × 1e6 ÷ ${figure(
           requestsPerSecond,
           0,
-        )} req/s − ${figure(generatorUs)} µs (load generator, mean) = ${figure(us)} µs`;
+        )} req/s − ${figure(generatorUs)} µs (load generator, in that peer's run) = ${figure(us)} µs`;
   };
   const vsWorkerd = (peer: keyof typeof SKIFF_LABELS) => {
     const own = helloRun(warm, peer)?.serverCpuUsPerRequest;
@@ -80,8 +76,10 @@ export function cpuPerRequestTable(report: Pick<BenchReport, "machine" | "warm">
       `Server CPU is user + system time of the peer's whole process tree (runtime workers included), read from ` +
         `/proc over the measured window, ÷ the requests answered (2xx and non-2xx); cores used = its CPU s ÷ wall s. ` +
         `The load generator's own CPU is counted the same way; both share this machine's ${cores} cores.`,
-      budget("workerd's req/s", workerd?.requestsPerSecond),
-      budget("0.6× @hono/node-server's req/s", hono === undefined ? undefined : 0.6 * hono.requestsPerSecond),
+      `A budget is the machine's CPU per request at the goal's rate, less the load generator's: what a server that ` +
+        `uses every core (as Skiff does) may spend. workerd and @hono/node-server themselves are bound by one core.`,
+      budget("workerd's req/s", workerd),
+      budget("0.6× @hono/node-server's req/s", hono, 0.6),
       vsWorkerd("skiff"),
       vsWorkerd("skiff-direct"),
     ],

@@ -2,6 +2,7 @@
 // the load generator's own: on a machine the two share, what each request costs is what bounds req/s.
 import type { LoadResult } from "../load/load-spec.js";
 import { sampleTreeCpu, type TreeCpuSample, treeCpuBetween } from "../process-cpu.js";
+import { processTreePids } from "../process-tree.js";
 import type { WarmRun } from "../results.js";
 import { round } from "../stats.js";
 
@@ -19,9 +20,12 @@ export async function measureCpu(
   load: (onMeasuring: () => Promise<unknown>) => Promise<LoadResult>,
 ): Promise<{ load: LoadResult; cpu: CpuFigures }> {
   let before: Promise<TreeCpuSample | undefined> | undefined;
+  // Found before the load starts: at the marker, only the tree's own /proc files are read, not all of /proc
+  // while the measured requests are already running.
+  const pids = await processTreePids(serverPid).catch(() => undefined);
   // Returns the first sample's promise (it never rejects) for callers that can wait for it; runLoad does not.
   const result = await load(() => {
-    before = sampleTreeCpu(serverPid).catch(() => undefined);
+    before = sampleTreeCpu(serverPid, pids).catch(() => undefined);
     return before;
   });
   const after = await sampleTreeCpu(serverPid).catch(() => undefined);

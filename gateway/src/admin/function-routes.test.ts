@@ -355,3 +355,31 @@ describe("GET …/functions/{name}/invocations", () => {
     expect(reply.json.error.code).toBe("INVALID_REQUEST");
   });
 });
+
+describe("route changes and their followers", () => {
+  it("answers a deploy, a rollback and a delete only once every follower of the routes has applied them", async () => {
+    const h = await startHarness();
+    // A follower that applies changes elsewhere (the direct data plane's workers) and says when.
+    const applied: Array<() => void> = [];
+    h.gateway.routes.onChange(() => new Promise<void>((resolve) => applied.push(resolve)));
+    const answeredOnlyOnceApplied = async (call: Promise<{ status: number }>, expected: number) => {
+      let answered = false;
+      void call.then(() => {
+        answered = true;
+      });
+      const before = applied.length;
+      for (let i = 0; i < 200 && applied.length === before; i++) await new Promise((r) => setTimeout(r, 5));
+      // The route changed, and the call is held: a handler that did not wait would have answered by now.
+      expect(applied.length).toBe(before + 1);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(answered).toBe(false);
+      applied.at(-1)?.();
+      expect((await call).status).toBe(expected);
+    };
+    const deploy = (code: string) => h.api("PUT", `${FN}/hello`, { body: { code } });
+    await answeredOnlyOnceApplied(deploy("export default 1"), 201);
+    await answeredOnlyOnceApplied(deploy("export default 2"), 201);
+    await answeredOnlyOnceApplied(h.api("POST", `${FN}/hello/rollback`, { body: { version: 1 } }), 200);
+    await answeredOnlyOnceApplied(h.api("DELETE", `${FN}/hello`), 200);
+  });
+});

@@ -13,7 +13,7 @@ import { drainUnread } from "../data-plane/incoming-drain.js";
 import type { PlainResponse } from "../data-plane/invocation-response.js";
 import type { NodeRequestHandler } from "../data-plane/node-data-plane.js";
 import { headerValue } from "../data-plane/node-request.js";
-import { errorResponse, writePlainResponse } from "../data-plane/node-response.js";
+import { plainErrorResponse, writePlainResponse } from "../data-plane/node-response.js";
 import type { GatewayDeps } from "../deps.js";
 import { clientError } from "../error-handler.js";
 import { acceptedRequestId, logRequestAnswered, REQUEST_ID_HEADER } from "../http/request-id.js";
@@ -107,7 +107,7 @@ async function serve(
       method: "POST",
       path: pathOf(incoming),
     }));
-    plain = errorResponse(answer);
+    plain = plainErrorResponse(answer);
   }
   // A refusal before the body was read leaves it unread: discard it so the connection can carry the next
   // request. A queued event's body was read to its end, so the common case arms nothing.

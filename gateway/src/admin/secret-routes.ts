@@ -29,7 +29,8 @@ export function secretRoutes(deps: SecretDeps): Hono<AuthEnv> {
 
   async function refreshRoute(tenant: string, name: string): Promise<void> {
     const updated = routes.setSecrets(tenant, name, await storage.secrets.reveal(tenant, name));
-    if (updated !== undefined) runtime.evict(updated.id);
+    if (updated === undefined) return;
+    runtime.evict(updated.id);
     await routes.followed();
   }
 

@@ -10,15 +10,12 @@ import { urlLimit } from "../http/url-limit.js";
 import { type RouteKind, routeKind } from "../metrics/route-kind.js";
 import { type DataPlaneDeps, dataPlane } from "./data-plane.js";
 import { INVOCATION_ID_HEADER } from "./invocation-response.js";
-
-/** Where every request the chain answers is counted and timed, by route kind (the HTTP RED metrics). */
-export interface RouteObserver {
-  observeHttp(route: RouteKind, method: string, status: number, seconds: number): void;
-}
+import type { HttpObserver } from "./node-data-plane.js";
 
 export type DataPlaneChainDeps = DataPlaneDeps & {
   logger: Logger;
-  metrics: RouteObserver;
+  /** Every request the chain answers is counted and timed here, by route kind (the HTTP RED metrics). */
+  metrics: HttpObserver<RouteKind>;
   /** Longest request target in bytes; a longer one is answered 414 URI_TOO_LONG before any routing. */
   maxUrlBytes: number;
 };
@@ -47,7 +44,7 @@ export function useDataPlaneChain<E extends Env>(app: Hono<E>, deps: DataPlaneCh
  * Counts each request once answered: errors thrown further in have become their error response by the time
  * `next` returns (the error handler), so the status is the one the client got.
  */
-function observed(metrics: RouteObserver, baseDomain: string) {
+function observed(metrics: HttpObserver<RouteKind>, baseDomain: string) {
   return createMiddleware(async (c, next) => {
     const started = performance.now();
     try {

@@ -14,15 +14,15 @@ import { nodeHttpEvent } from "./http-event.js";
 import { drainUnread } from "./incoming-drain.js";
 import { INVOCATION_ID_HEADER, type PlainResponse } from "./invocation-response.js";
 import { clientGone, headerValue } from "./node-request.js";
-import { errorResponse, writePlainResponse } from "./node-response.js";
+import { plainErrorResponse, writePlainResponse } from "./node-response.js";
 import { runPlainInvocation } from "./run-invocation.js";
 
 /** Takes a request (true) or leaves it to the next listener (false), deciding synchronously. */
 export type NodeRequestHandler = (incoming: IncomingMessage, outgoing: ServerResponse) => boolean;
 
 /** Where each answered request is counted and timed (the HTTP RED metrics). */
-export interface HttpObserver {
-  observeHttp(route: "function", method: string, status: number, seconds: number): void;
+export interface HttpObserver<Route extends string = "function"> {
+  observeHttp(route: Route, method: string, status: number, seconds: number): void;
 }
 
 export type NodeDataPlaneDeps = DataPlaneDeps & {
@@ -72,7 +72,7 @@ async function serve(
       method,
       path: getPath({ url: target.href } as Request),
     }));
-    plain = errorResponse(answer);
+    plain = plainErrorResponse(answer);
   }
   if (method === "HEAD") plain = withoutBody(plain);
   let written: Promise<void>;

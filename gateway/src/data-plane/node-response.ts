@@ -124,7 +124,7 @@ function trimHttpWhitespace(value: string): string {
 }
 
 /** A platform error as the Hono error handler renders it (`c.json`: DESIGN §5 JSON and its extra headers). */
-export function errorResponse(error: SkiffError): PlainResponse {
+export function plainErrorResponse(error: SkiffError): PlainResponse {
   return {
     status: error.status,
     statusText: "",

@@ -94,7 +94,10 @@ const config = {
   mainUrl: "http://127.0.0.1:8787",
 };
 
-/** The main side on a free loopback port, over `f`'s fake runtime and gateway. */
+/**
+ * The main side on a free loopback port, over `f`'s fake runtime and gateway. A route change waits a minute for
+ * the workers here: a wait that should have ended outlasts the test's timeout and fails it.
+ */
 function startWith(f: ReturnType<typeof fakes>) {
   return startDirectDataPlane({
     runtime: f.runtime,
@@ -103,6 +106,7 @@ function startWith(f: ReturnType<typeof fakes>) {
     host: "127.0.0.1",
     config,
     logger: pino({ level: "silent" }),
+    routeFollowMs: 60_000,
   });
 }
 
@@ -188,6 +192,17 @@ describe("startDirectDataPlane", () => {
       onMessage({ routed: 3 }, 0);
       onMessage({ routed: 3 }, 1);
       await third;
+
+      // Worker 1 dies: changes wait for worker 0 only, until a replacement says where it starts.
+      f.options().onStopped?.(1);
+      const fourth = change("four");
+      onMessage({ routed: 4 }, 0);
+      await fourth;
+      // A change pending when the plane closes ends its wait: the workers take no more changes.
+      const fifth = change("five");
+      await running.close(0);
+      await fifth;
+      expect(change("six")).toBeUndefined();
     } finally {
       await running.close(0);
     }

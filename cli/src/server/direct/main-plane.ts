@@ -35,6 +35,8 @@ export interface DirectDataPlaneOptions {
   host: string;
   config: DirectPlaneConfig;
   logger: Logger;
+  /** Longest a route change waits for the workers to apply it (default ROUTE_FOLLOW_MS). */
+  routeFollowMs?: number;
 }
 
 export interface RunningDirectDataPlane {
@@ -66,14 +68,16 @@ export async function startDirectDataPlane(options: DirectDataPlaneOptions): Pro
   // Followed before the plane starts: a change made meanwhile is in the snapshot its workers start from.
   let plane: DirectPlane | undefined;
   const broadcast = (message: MainMessage) => plane?.broadcast(message);
+  let closing = false;
   const followers = new RouteFollowers({
-    maxWaitMs: ROUTE_FOLLOW_MS,
+    maxWaitMs: options.routeFollowMs ?? ROUTE_FOLLOW_MS,
     onLate: (seq, behind) =>
       logger.warn({ seq, slots: behind }, "runtime workers did not confirm a route change in time"),
   });
   routes.onChange((tenant, functionName, version) => {
-    // Before the plane starts, its workers' snapshots will hold this change: nothing to send or wait for.
-    if (plane === undefined) return;
+    // Before the plane starts, its workers' snapshots will hold this change: nothing to send or wait for. Once
+    // it closes, its workers take no more changes.
+    if (plane === undefined || closing) return;
     const seq = followers.next();
     broadcast({
       type: "route",
@@ -97,6 +101,10 @@ export async function startDirectDataPlane(options: DirectDataPlaneOptions): Pro
         quotas: [...tenants].map((tenant) => [tenant, limiter.quotas(tenant)]),
         seq: followers.seq,
       };
+    },
+    onStopped: (slot) => {
+      readySlots.delete(slot);
+      followers.forget(slot);
     },
     onMessage: (data, slot) => {
       const { records, http, ready, routed } = readWorkerMessage(data);
@@ -145,6 +153,8 @@ export async function startDirectDataPlane(options: DirectDataPlaneOptions): Pro
       // Stops accepting at once. Not awaited: a server whose connections went to child processes reports closed
       // only once the children closed them all, which is what the workers' drain below does.
       server.close();
+      closing = true;
+      followers.close();
       await started.close(drainMs);
     },
   };

@@ -55,6 +55,24 @@ export class RouteFollowers {
     this.#wake();
   }
 
+  /**
+   * The worker in `slot` stopped serving (it exited, or its module could not start): nothing is waited for from
+   * it until its replacement says where it starts (`applied`).
+   */
+  forget(slot: number): void {
+    this.#applied.delete(slot);
+    this.#wake();
+  }
+
+  /** Ends every wait at once (the plane is closing: its workers take no more changes). */
+  close(): void {
+    for (const waiter of this.#waiters) {
+      clearTimeout(waiter.timer);
+      waiter.resolve();
+    }
+    this.#waiters = [];
+  }
+
   /** Resolves once every ready worker has applied change `seq`, or after `maxWaitMs`. Never rejects. */
   reached(seq: number): Promise<void> {
     if (this.#behind(seq).length === 0) return Promise.resolve();

@@ -9,7 +9,6 @@ import {
   guardRuntime,
   InFlightInvocations,
   nodeDataPlane,
-  type RouteObserver,
   TenantLimiter,
   useDataPlaneChain,
 } from "@skiff/gateway/worker-data-plane";
@@ -147,7 +146,9 @@ export async function startDirectPlane(host: DirectPlaneHost): Promise<DirectPla
  * The main process labels a worker's requests "function" or "other" only: the routes a worker does not serve
  * (admin API, S3, health…) are all 404s here.
  */
-function reportedRoute(batch: TurnBatch): RouteObserver["observeHttp"] {
+function reportedRoute(
+  batch: TurnBatch,
+): (route: string, method: string, status: number, seconds: number) => void {
   return (route, method, status, seconds) =>
     batch.observeHttp(route === "function" ? "function" : "other", method, status, seconds);
 }

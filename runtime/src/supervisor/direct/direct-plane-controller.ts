@@ -159,6 +159,7 @@ export class DirectPlaneController implements DirectPlane {
         return;
       case "direct-failed":
         this.#options.onFailed(slot, worker.pid, message.message);
+        this.#options.plane.onStopped?.(slot);
         return;
       case "direct-data":
         this.#options.plane.onMessage(message.data, slot);
@@ -184,7 +185,9 @@ export class DirectPlaneController implements DirectPlane {
 
   /** The worker exited: its connections died with it. */
   exited(worker: WorkerHandle): void {
+    const slot = this.#started.get(worker);
     this.#started.delete(worker);
+    if (slot !== undefined) this.#options.plane.onStopped?.(slot);
     this.#liveness.forget(worker);
     this.#watching.delete(worker);
     this.#ready = this.#ready.filter((member) => member.worker !== worker);

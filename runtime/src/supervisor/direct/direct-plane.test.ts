@@ -55,6 +55,8 @@ class Platform {
   readonly loads = new Map<string, number>();
   readonly versions = new Map<string, VersionSpec>();
   readonly reports: Array<{ data: TestPlaneReport; slot: number }> = [];
+  /** Slots whose module stopped serving (`onStopped`), in order. */
+  readonly stopped: number[] = [];
   readonly events: SupervisorEvent[] = [];
   readonly calls: BindingCall[] = [];
   /** Binding calls to HOLD wait for this. */
@@ -99,6 +101,7 @@ class Platform {
       config: {},
       snapshot: () => Object.fromEntries(this.versions),
       onMessage: (data, slot) => this.reports.push({ data: data as TestPlaneReport, slot }),
+      onStopped: (slot) => this.stopped.push(slot),
     });
     this.#server = createServer({ pauseOnConnect: true }, (socket) => this.plane.hand(socket));
   }
@@ -320,6 +323,8 @@ describe("the direct data plane", () => {
       return platform.events.find((event) => event.type === "worker-exit");
     })();
     expect(exit).toMatchObject({ slot, suspects: [`test/doomed@${version.id}`] });
+    // The main process hears that this slot's module stopped: its replacement starts from a fresh snapshot.
+    expect(platform.stopped).toContain(slot);
     // Meanwhile the other worker still serves, and the replacement serves once its module is ready.
     let replaced = false;
     const deadline = Date.now() + 20_000;
@@ -439,11 +444,13 @@ describe("a direct plane whose module cannot start", () => {
       onEvent: (event) => events.push(event),
     });
     // A module without `startDirectPlane`.
+    const stopped: number[] = [];
     const plane = runtime.serveDirect({
       module: fileURLToPath(new URL("../../../dist/testing/fixtures.js", import.meta.url)),
       config: {},
       snapshot: () => ({}),
       onMessage: () => {},
+      onStopped: (slot) => stopped.push(slot),
     });
     expect(() =>
       runtime.serveDirect({ module: MODULE, config: {}, snapshot: () => ({}), onMessage: () => {} }),
@@ -456,6 +463,7 @@ describe("a direct plane whose module cannot start", () => {
         slot: 0,
         message: expect.stringMatching(/does not export startDirectPlane/),
       });
+      expect(stopped).toEqual([0]);
       await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
       const { port } = server.address() as { port: number };
       await expect(get(port, "/fn/any")).rejects.toThrow();
