@@ -23,3 +23,8 @@ export function httpEvent(init: Partial<HttpEvent> = {}): HttpEvent {
 }
 
 export const text = (bytes: Uint8Array | undefined): string => new TextDecoder().decode(bytes);
+
+/** What a binding host answers a fetch with when the test needs only that it answered: 200, no body. */
+export function emptyFetchAnswer() {
+  return { status: 200, statusText: "OK", headers: [], body: new Uint8Array(), url: "", redirected: false };
+}

@@ -6,7 +6,7 @@ import type { DirectPlane, DirectPlaneOptions, VersionSpec } from "@skiff/runtim
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_HTTP_LIMITS } from "../http-server.js";
-import { startDirectDataPlane } from "./main-plane.js";
+import { type RunningDirectDataPlane, startDirectDataPlane } from "./main-plane.js";
 import { invocationRecord } from "./plane-fixtures.js";
 import type { DirectPlaneSnapshot } from "./plane-messages.js";
 
@@ -110,11 +110,24 @@ function startWith(f: ReturnType<typeof fakes>) {
   });
 }
 
+/** Runs `test` against the main side over fresh fakes, then closes it with `drainMs`; returns the fakes. */
+async function withPlane(
+  test: (f: ReturnType<typeof fakes>, running: RunningDirectDataPlane) => Promise<void>,
+  drainMs = 0,
+): Promise<ReturnType<typeof fakes>> {
+  const f = fakes();
+  const running = await startWith(f);
+  try {
+    await test(f, running);
+  } finally {
+    await running.close(drainMs);
+  }
+  return f;
+}
+
 describe("startDirectDataPlane", () => {
   it("starts the workers' module with the config and a snapshot of routes and quotas", async () => {
-    const f = fakes();
-    const running = await startWith(f);
-    try {
+    const closed = await withPlane(async (f, running) => {
       const options = f.options();
       expect(options.module).toMatch(/dist[/\\]server[/\\]direct[/\\]worker-plane\.js$/);
       expect(options.config).toEqual(config);
@@ -126,16 +139,12 @@ describe("startDirectDataPlane", () => {
       ]);
       expect(running.url).toBe(`http://127.0.0.1:${running.port}`);
       expect(running.address).toBe("127.0.0.1");
-    } finally {
-      await running.close(1_234);
-    }
-    expect(f.closedWith()).toBe(1_234);
+    }, 1_234);
+    expect(closed.closedWith()).toBe(1_234);
   });
 
   it("broadcasts route changes with the tenant's quotas, and quota changes", async () => {
-    const f = fakes();
-    const running = await startWith(f);
-    try {
+    await withPlane(async (f) => {
       const version = spec("acme", "new");
       for (const listener of f.routeListeners) listener("acme", "new", version);
       for (const listener of f.routeListeners) listener("beta", "hi", undefined);
@@ -153,15 +162,11 @@ describe("startDirectDataPlane", () => {
         { type: "route", seq: 2, tenant: "beta", functionName: "hi", version: null, quotas: DEFAULT_QUOTAS },
         { type: "quotas", tenant: "beta", quotas },
       ]);
-    } finally {
-      await running.close(0);
-    }
+    });
   });
 
   it("settles a route change once every ready worker says it applied it, a restarted one from its snapshot", async () => {
-    const f = fakes();
-    const running = await startWith(f);
-    try {
+    await withPlane(async (f, running) => {
       const { onMessage, snapshot } = f.options();
       // The workers say which change they started from (the fake's own "ready" carried none).
       onMessage({ ready: true, routed: 0 }, 0);
@@ -203,38 +208,28 @@ describe("startDirectDataPlane", () => {
       await running.close(0);
       await fifth;
       expect(change("six")).toBeUndefined();
-    } finally {
-      await running.close(0);
-    }
+    });
   });
 
   it("keeps the workers' records and metrics, and ignores what is malformed without throwing", async () => {
-    const f = fakes();
-    const running = await startWith(f);
-    try {
+    await withPlane(async (f) => {
       const { onMessage } = f.options();
       onMessage({ records: [record, { id: "explodes" }, { ...record, id: "explodes" }, record] }, 0);
       onMessage({ http: [["function", "GET", 200, 0.25], ["function", "GET"], "junk"] }, 1);
       for (const junk of [null, 5, "text", { records: 3 }]) onMessage(junk, 0);
       expect(f.recorded).toEqual([record, record]);
       expect(f.observed).toEqual([["function", "GET", 200, 0.25]]);
-    } finally {
-      await running.close(0);
-    }
+    });
   });
 
   it("hands each accepted connection to the plane, paused", async () => {
-    const f = fakes();
-    const running = await startWith(f);
-    try {
+    await withPlane(async (f, running) => {
       const socket = connect(running.port, "127.0.0.1");
       socket.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
       await new Promise((resolve) => socket.once("close", resolve));
       expect(f.handed).toHaveLength(1);
       expect(f.handed[0]?.isPaused()).toBe(true);
-    } finally {
-      await running.close(0);
-    }
+    });
   });
 
   it("says what to do when the port is taken", async () => {

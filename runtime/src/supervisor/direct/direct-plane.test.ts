@@ -7,7 +7,7 @@ import { singleModuleBundle } from "@skiff/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DirectPlane } from "../../direct-plane.js";
 import type { TestPlaneReport } from "../../testing/direct-test-plane.js";
-import { versionOf } from "../../testing/fixtures.js";
+import { emptyFetchAnswer, versionOf } from "../../testing/fixtures.js";
 import type { BindingCall, VersionSpec } from "../../types.js";
 import { Supervisor, type SupervisorEvent } from "../supervisor.js";
 
@@ -85,14 +85,7 @@ class Platform {
       bindingHost: async (call) => {
         this.calls.push(call);
         if (call.binding.name === "HOLD") await this.#holds;
-        return {
-          status: 200,
-          statusText: "OK",
-          headers: [],
-          body: new Uint8Array(),
-          url: "",
-          redirected: false,
-        };
+        return emptyFetchAnswer();
       },
       onEvent: (event) => this.events.push(event),
     });
